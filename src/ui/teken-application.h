@@ -1,0 +1,20 @@
+/* teken-application.h
+ *
+ * Copyright 2026 The Teken authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define TEKEN_TYPE_APPLICATION (teken_application_get_type ())
+
+G_DECLARE_FINAL_TYPE (TekenApplication, teken_application, TEKEN, APPLICATION, AdwApplication)
+
+TekenApplication *teken_application_new (void);
+
+G_END_DECLS
