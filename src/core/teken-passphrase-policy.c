@@ -37,9 +37,13 @@ teken_passphrase_check (const char *passphrase)
 
   g_return_val_if_fail (passphrase != NULL, TEKEN_PASSPHRASE_TOO_SHORT);
 
-  for (const char *p = passphrase; *p != '\0'; p++, length++)
+  for (const char *p = passphrase; *p != '\0'; p++)
     {
       guchar c = *p;
+
+      /* Count characters, not bytes: skip UTF-8 continuation bytes. */
+      if ((c & 0xc0) != 0x80)
+        length++;
 
       if (c < 0x21 || c > 0x7e || strchr (TEKEN_PASSPHRASE_FORBIDDEN, c) != NULL)
         problems |= TEKEN_PASSPHRASE_FORBIDDEN_CHAR;

@@ -1,0 +1,98 @@
+/* teken-test-utils.c
+ *
+ * Copyright 2026 The Teken authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "teken-test-utils.h"
+
+static void
+contents_invalidated_cb (GdkPaintable *paintable,
+                         gboolean     *drawn)
+{
+  *drawn = TRUE;
+}
+
+/* Spins the main loop until @widget has been mapped and painted at least
+ * once, so what a test reads or captures is what a user would see. */
+void
+teken_test_wait_until_drawn (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  gboolean drawn = FALSE;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  g_signal_connect (paintable, "invalidate-contents", G_CALLBACK (contents_invalidated_cb), &drawn);
+
+  while ((!gtk_widget_get_mapped (widget) || !drawn) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_true (gtk_widget_get_mapped (widget));
+
+  /* Let pending layout and animations settle. */
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* Renders @widget as the user sees it and saves it as
+ * $TEKEN_SCREENSHOT_DIR/@name.png, for people to look at. */
+void
+teken_test_save_screenshot (GtkWidget  *widget,
+                            const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *basename = g_strconcat (name, ".png", NULL);
+  g_autofree char *path = NULL;
+  const char *dir = g_getenv ("TEKEN_SCREENSHOT_DIR");
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  g_assert_nonnull (dir);
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  path = g_build_filename (dir, basename, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+/* Finds a visible label whose text contains @substring, anywhere under
+ * @root, the way a user scanning the window would. */
+GtkWidget *
+teken_test_find_label (GtkWidget  *root,
+                       const char *substring)
+{
+  if (!gtk_widget_get_visible (root))
+    return NULL;
+
+  if (GTK_IS_LABEL (root) && strstr (gtk_label_get_text (GTK_LABEL (root)), substring) != NULL)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = teken_test_find_label (child, substring);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
