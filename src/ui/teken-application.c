@@ -47,6 +47,7 @@ about_activated_cb (GSimpleAction *action,
 
   about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
                         "transient-for", gtk_application_get_active_window (GTK_APPLICATION (self)),
+                        "title", _("About Teken"),
                         "application-name", _("Teken"),
                         "application-icon", APP_ID,
                         "developer-name", _("The Teken authors"),

@@ -1,0 +1,133 @@
+# teken_e2e.py — drive the installed Teken through AT-SPI, as a user would.
+#
+# Each test is a function; run_tests() runs them in order and prints TAP.
+# Widgets are found by role and accessible name and operated through their
+# actions, never by screen coordinates. Screenshots of the real X window go
+# to $TEKEN_SCREENSHOT_DIR.
+
+import os
+import subprocess
+import sys
+import time
+import traceback
+
+# TAP goes to the real stdout; dogtail's chatter goes to stderr.
+TAP = sys.stdout
+sys.stdout = sys.stderr
+
+from dogtail import config, tree  # noqa: E402
+
+config.logDebugToFile = False
+config.searchCutoffCount = 10
+config.defaultDelay = 0.2
+
+TEKEN = os.environ['TEKEN_INSTALLED_BIN']
+SCREENSHOTS = os.environ['TEKEN_SCREENSHOT_DIR']
+
+
+class Timeout(AssertionError):
+    pass
+
+
+def wait_for(predicate, what, timeout=20):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            result = predicate()
+        except Exception:  # the tree changes under us while the app works
+            result = None
+        if result:
+            return result
+        time.sleep(0.2)
+    raise Timeout('timed out waiting for ' + what)
+
+
+class App:
+    """One running instance of the installed teken."""
+
+    def __init__(self, *args, language='en'):
+        env = dict(os.environ)
+        env['LANGUAGE'] = language
+        env['LANG'] = env['LC_ALL'] = 'id_ID.UTF-8' if language == 'id' else 'C.UTF-8'
+        self.env = env
+        self.process = subprocess.Popen([TEKEN, *args], env=env)
+        self.node = wait_for(lambda: self._find_application(), 'teken on the AT-SPI bus')
+
+    def _find_application(self):
+        for app in tree.root.applications():
+            if app.name == 'teken' and app.get_process_id() == self.process.pid:
+                return app
+        return None
+
+    def window(self, title):
+        return wait_for(lambda: self.node.findChild(lambda n: n.roleName in ('frame', 'dialog') and n.name == title,
+                                                    retry=False, recursive=False, requireResult=False),
+                        'window ' + repr(title))
+
+    def run_again(self, *args):
+        """Runs a second `teken`, which hands its arguments to this one."""
+        second = subprocess.run([TEKEN, *args], env=self.env, timeout=30)
+        assert second.returncode == 0, 'the second instance failed'
+
+    def quit(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+# GTK 4.8 does not report the 'showing' state, so it is not used to filter.
+def find(node, role, name, timeout=20):
+    return wait_for(lambda: node.findChild(lambda n: n.roleName == role and n.name == name,
+                                           retry=False, requireResult=False),
+                    '%s %r' % (role, name), timeout)
+
+
+def find_label_containing(node, text, timeout=20):
+    return wait_for(lambda: node.findChild(lambda n: n.roleName == 'label' and text in n.name,
+                                           retry=False, requireResult=False),
+                    'a label with %r' % text, timeout)
+
+
+def click(node):
+    # A GtkMenuButton is a named button wrapping the toggle button that
+    # carries the action.
+    if 'click' not in node.actions:
+        node = node.findChild(lambda n: 'click' in n.actions, retry=False)
+    node.doActionNamed('click')
+
+
+def screenshot(window_title, name):
+    """Saves the X window titled @window_title as @name.png."""
+    os.makedirs(SCREENSHOTS, exist_ok=True)
+    info = subprocess.run(['xwininfo', '-name', window_title], capture_output=True, text=True, check=True)
+    xid = next(line.split()[3] for line in info.stdout.splitlines() if 'Window id:' in line)
+    path = os.path.join(SCREENSHOTS, name + '.png')
+    subprocess.run(['gst-launch-1.0', '-q', 'ximagesrc', 'xid=' + xid, 'use-damage=false', 'show-pointer=false', 'num-buffers=1',
+                    '!', 'videoconvert', '!', 'pngenc', '!', 'filesink', 'location=' + path],
+                   check=True, timeout=30)
+    assert os.path.getsize(path) > 0
+    tap('# screenshot: ' + path)
+    return path
+
+
+def tap(line):
+    TAP.write(line + '\n')
+    TAP.flush()
+
+
+def run_tests(tests):
+    tap('1..%d' % len(tests))
+    failed = 0
+    for number, test in enumerate(tests, 1):
+        try:
+            test()
+            tap('ok %d - %s' % (number, test.__name__))
+        except Exception:
+            failed += 1
+            tap('not ok %d - %s' % (number, test.__name__))
+            for line in traceback.format_exc().splitlines():
+                tap('# ' + line)
+    return 1 if failed else 0
