@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "teken-cli.h"
+#include "teken-sign-command.h"
 
 typedef struct
 {
@@ -26,6 +27,7 @@ typedef struct
 } TekenCliCommand;
 
 static const TekenCliCommand commands[] = {
+  { "sign", N_("Sign a PDF document with a PKCS#12 certificate"), teken_sign_command_run },
   { NULL, NULL, NULL }
 };
 
