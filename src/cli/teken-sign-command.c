@@ -171,7 +171,7 @@ teken_sign_command_run (int    argc,
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &args.inputs, NULL, N_("INPUT") },
     { NULL }
   };
-  g_autoptr(GOptionContext) context = g_option_context_new (_("INPUT — sign a PDF document"));
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(TekenSecret) password = NULL;
   g_autoptr(TekenPkcs12Signer) signer = NULL;
@@ -179,6 +179,7 @@ teken_sign_command_run (int    argc,
   g_autoptr(TekenImage) image = NULL;
   TekenPdfSignOptions options = { 0 };
 
+  g_set_prgname ("teken sign");
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_summary (context,

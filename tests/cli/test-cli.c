@@ -65,6 +65,8 @@ test_help (void)
   g_assert_cmpint (run_teken (args, &out, &err), ==, 0);
   g_assert_true (g_str_has_prefix (out, "Usage:\n  teken [OPTION…] [FILE…|LINK]"));
   g_assert_nonnull (strstr (out, "--version"));
+  /* The subcommands are listed. */
+  g_assert_nonnull (strstr (out, "Commands:\n  sign "));
   g_assert_cmpstr (err, ==, "");
 }
 
