@@ -45,7 +45,10 @@ LLVMFuzzerTestOneInput (const guint8 *data,
 
       if (teken_pdf_object_is (object, TEKEN_PDF_STREAM))
         {
-          g_autoptr(GBytes) decoded = teken_pdf_document_get_stream_data (document, object, TRUE, 1 << 20, NULL);
+          GBytes *decoded = teken_pdf_document_get_stream_data (document, object, TRUE, 1 << 20, NULL);
+
+          if (decoded != NULL)
+            g_bytes_unref (decoded);
         }
       if (object != NULL)
         g_free (teken_pdf_object_to_string (teken_pdf_object_is (object, TEKEN_PDF_STREAM)
