@@ -18,6 +18,7 @@
 
 #include "teken-cli.h"
 #include "teken-sign-command.h"
+#include "teken-verify-command.h"
 
 typedef struct
 {
@@ -28,6 +29,7 @@ typedef struct
 
 static const TekenCliCommand commands[] = {
   { "sign", N_("Sign a PDF document with a PKCS#12 certificate"), teken_sign_command_run },
+  { "verify", N_("Check the signatures of PDF documents, offline"), teken_verify_command_run },
   { NULL, NULL, NULL }
 };
 

@@ -38,13 +38,7 @@
 #define MAX_TREE_DEPTH       64
 #define MAX_OBJECT_NUMBER    G_MAXINT32
 
-typedef struct
-{
-  guint8  type;                 /* 0 free, 1 in the file, 2 in an object stream */
-  guint16 generation;
-  guint64 offset;               /* type 1: byte offset; type 2: object stream number */
-  guint32 index;                /* type 2: index inside the object stream */
-} XrefEntry;
+typedef TekenPdfXrefEntry XrefEntry;
 
 typedef struct
 {
@@ -226,6 +220,15 @@ parse_indirect_cb (TekenPdfParser *parser,
   guint16 generation;
 
   return teken_pdf_parser_read_indirect (parser, &numbers[0], &generation, error);
+}
+
+static int
+compare_numbers (gconstpointer a,
+                 gconstpointer b)
+{
+  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
+
+  return x < y ? -1 : x > y;
 }
 
 static gboolean
@@ -1272,6 +1275,23 @@ TekenPdfDocument *
 teken_pdf_document_new_for_path (const char  *path,
                                  GError     **error)
 {
+  return teken_pdf_document_new_for_path_prefix (path, -1, error);
+}
+
+/**
+ * teken_pdf_document_new_for_path_prefix:
+ * @size: how many bytes of the file to see, or -1 for all
+ *
+ * Opens the file as if it ended after @size bytes.
+ *
+ * Returns: (transfer full): the document, or %NULL with @error set to a
+ *   message for the user
+ */
+TekenPdfDocument *
+teken_pdf_document_new_for_path_prefix (const char  *path,
+                                        goffset      size,
+                                        GError     **error)
+{
   g_autoptr(TekenPdfDocument) self = g_object_new (TEKEN_TYPE_PDF_DOCUMENT, NULL);
   GStatBuf st;
 
@@ -1293,7 +1313,7 @@ teken_pdf_document_new_for_path (const char  *path,
       return NULL;
     }
 
-  self->size = st.st_size;
+  self->size = size >= 0 ? MIN (size, st.st_size) : st.st_size;
   if (!open_document (self, error))
     return NULL;
 
@@ -1313,6 +1333,84 @@ teken_pdf_document_new_for_bytes (GBytes  *bytes,
     return NULL;
 
   return g_steal_pointer (&self);
+}
+
+/**
+ * teken_pdf_document_new_prefix:
+ * @size: how many bytes of the file to see
+ *
+ * Opens the same file as if it ended after @size bytes: the document as it
+ * was when a signature covering those bytes was made.
+ *
+ * Returns: (transfer full): the earlier document, or %NULL with @error set
+ */
+TekenPdfDocument *
+teken_pdf_document_new_prefix (TekenPdfDocument  *self,
+                               goffset            size,
+                               GError           **error)
+{
+  g_autoptr(TekenPdfDocument) prefix = g_object_new (TEKEN_TYPE_PDF_DOCUMENT, NULL);
+
+  g_return_val_if_fail (TEKEN_IS_PDF_DOCUMENT (self), NULL);
+  g_return_val_if_fail (size >= 0 && size <= self->size, NULL);
+
+  prefix->display_name = g_strdup (self->display_name);
+  prefix->size = size;
+  if (self->bytes != NULL)
+    prefix->bytes = g_bytes_new_from_bytes (self->bytes, 0, size);
+  else if ((prefix->fd = dup (self->fd)) < 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, TEKEN_PDF_ERROR, TEKEN_PDF_ERROR_IO,
+                   _("Could not read “%s”: %s"), self->display_name, g_strerror (saved_errno));
+      return NULL;
+    }
+
+  if (!open_document (prefix, error))
+    return NULL;
+
+  return g_steal_pointer (&prefix);
+}
+
+/**
+ * teken_pdf_document_get_object_numbers:
+ *
+ * Returns: (transfer full) (element-type guint32): every object number the
+ *   cross-reference sections name, in increasing order
+ */
+GArray *
+teken_pdf_document_get_object_numbers (TekenPdfDocument *self)
+{
+  GArray *numbers = g_array_sized_new (FALSE, FALSE, sizeof (guint32), g_hash_table_size (self->xref));
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, self->xref);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      guint32 number = GPOINTER_TO_UINT (key);
+
+      g_array_append_val (numbers, number);
+    }
+  g_array_sort (numbers, compare_numbers);
+
+  return numbers;
+}
+
+gboolean
+teken_pdf_document_get_xref_entry (TekenPdfDocument  *self,
+                                   guint32            number,
+                                   TekenPdfXrefEntry *entry)
+{
+  XrefEntry *found = g_hash_table_lookup (self->xref, GUINT_TO_POINTER (number));
+
+  if (found == NULL)
+    return FALSE;
+
+  *entry = *found;
+
+  return TRUE;
 }
 
 const char *
@@ -1384,6 +1482,7 @@ static void
 field_free (TekenPdfField *field)
 {
   g_free (field->name);
+  g_clear_pointer (&field->dict, teken_pdf_object_unref);
   g_free (field);
 }
 
@@ -1449,6 +1548,7 @@ walk_fields (TekenPdfDocument *self,
 
       field->name = g_strdup (name);
       field->number = number;
+      field->dict = teken_pdf_object_ref (node);
       field->is_signature = teken_pdf_object_has_name (type, "Sig");
       field->is_signed = field->is_signature && teken_pdf_dict_get (node, "V") != NULL;
       g_ptr_array_add (fields, field);

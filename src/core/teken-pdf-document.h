@@ -41,13 +41,29 @@ typedef struct
 {
   char           *name;         /* fully qualified */
   guint32         number;       /* the field's object, 0 when direct */
-  gboolean        is_signature;
+  TekenPdfObject *dict;         /* the field's dictionary */
+  gboolean        is_signature; /* /FT /Sig, maybe inherited */
   gboolean        is_signed;    /* a signature field with a /V */
 } TekenPdfField;
+
+/* Where an object is stored, as the newest cross-reference section says. */
+typedef struct
+{
+  guint8          type;         /* 0 free, 1 in the file, 2 in an object stream */
+  guint16         generation;
+  guint64         offset;       /* type 1: byte offset; type 2: object stream number */
+  guint32         index;        /* type 2: index inside the object stream */
+} TekenPdfXrefEntry;
 
 TekenPdfDocument  *teken_pdf_document_new_for_path     (const char        *path,
                                                         GError           **error);
 TekenPdfDocument  *teken_pdf_document_new_for_bytes    (GBytes            *bytes,
+                                                        GError           **error);
+TekenPdfDocument  *teken_pdf_document_new_for_path_prefix (const char     *path,
+                                                        goffset            size,
+                                                        GError           **error);
+TekenPdfDocument  *teken_pdf_document_new_prefix       (TekenPdfDocument  *self,
+                                                        goffset            size,
                                                         GError           **error);
 const char        *teken_pdf_document_get_display_name (TekenPdfDocument  *self);
 goffset            teken_pdf_document_get_size         (TekenPdfDocument  *self);
@@ -64,6 +80,10 @@ GBytes            *teken_pdf_document_read_bytes       (TekenPdfDocument  *self,
 TekenPdfObject    *teken_pdf_document_get_trailer      (TekenPdfDocument  *self);
 TekenPdfObject    *teken_pdf_document_get_catalog      (TekenPdfDocument  *self);
 guint32            teken_pdf_document_get_xref_size    (TekenPdfDocument  *self);
+GArray            *teken_pdf_document_get_object_numbers (TekenPdfDocument *self);
+gboolean           teken_pdf_document_get_xref_entry   (TekenPdfDocument  *self,
+                                                        guint32            number,
+                                                        TekenPdfXrefEntry *entry);
 guint              teken_pdf_document_get_n_revisions  (TekenPdfDocument  *self);
 const TekenPdfRevision *teken_pdf_document_get_revision (TekenPdfDocument *self,
                                                         guint              index);

@@ -579,6 +579,73 @@ teken_pdf_stream_get_data (const TekenPdfObject *self)
   return self->u.stream.data;
 }
 
+/**
+ * teken_pdf_object_equal:
+ *
+ * Compares two objects by value, references by number. Numbers compare by
+ * value whatever their kind; dictionaries whatever their key order. Streams
+ * compare their dictionaries only: their data lives in the file.
+ */
+gboolean
+teken_pdf_object_equal (const TekenPdfObject *a,
+                        const TekenPdfObject *b)
+{
+  double x, y;
+
+  if (a == b)
+    return TRUE;
+  if (a == NULL || b == NULL)
+    return FALSE;
+
+  if (teken_pdf_object_get_number (a, &x) && teken_pdf_object_get_number (b, &y))
+    return x == y;
+
+  if (a->kind != b->kind)
+    return FALSE;
+
+  switch (a->kind)
+    {
+    case TEKEN_PDF_NULL:
+      return TRUE;
+    case TEKEN_PDF_BOOLEAN:
+      return a->u.boolean == b->u.boolean;
+    case TEKEN_PDF_STRING:
+      return a->u.string.length == b->u.string.length &&
+             memcmp (a->u.string.data, b->u.string.data, a->u.string.length) == 0;
+    case TEKEN_PDF_NAME:
+      return g_str_equal (a->u.name, b->u.name);
+    case TEKEN_PDF_ARRAY:
+      if (a->u.array->len != b->u.array->len)
+        return FALSE;
+      for (guint i = 0; i < a->u.array->len; i++)
+        {
+          if (!teken_pdf_object_equal (g_ptr_array_index (a->u.array, i), g_ptr_array_index (b->u.array, i)))
+            return FALSE;
+        }
+      return TRUE;
+    case TEKEN_PDF_DICT:
+      if (a->u.dict.keys->len != b->u.dict.keys->len)
+        return FALSE;
+      for (guint i = 0; i < a->u.dict.keys->len; i++)
+        {
+          const char *key = g_ptr_array_index (a->u.dict.keys, i);
+
+          if (!teken_pdf_object_equal (g_ptr_array_index (a->u.dict.values, i), teken_pdf_dict_get (b, key)))
+            return FALSE;
+        }
+      return TRUE;
+    case TEKEN_PDF_REFERENCE:
+      return a->u.reference.number == b->u.reference.number &&
+             a->u.reference.generation == b->u.reference.generation;
+    case TEKEN_PDF_STREAM:
+      return teken_pdf_object_equal (a->u.stream.dict, b->u.stream.dict);
+    case TEKEN_PDF_INTEGER:
+    case TEKEN_PDF_REAL:
+    default:
+      return FALSE;
+    }
+}
+
 static gboolean
 is_regular_name_char (guchar c)
 {

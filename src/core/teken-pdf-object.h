@@ -104,6 +104,9 @@ goffset         teken_pdf_stream_get_data_offset (const TekenPdfObject *self);
 gsize           teken_pdf_stream_get_length    (const TekenPdfObject *self);
 GBytes         *teken_pdf_stream_get_data      (const TekenPdfObject *self);
 
+gboolean        teken_pdf_object_equal         (const TekenPdfObject *a,
+                                                const TekenPdfObject *b);
+
 void            teken_pdf_object_write         (const TekenPdfObject *self,
                                                 GString              *out);
 char           *teken_pdf_object_to_string     (const TekenPdfObject *self);
