@@ -13,7 +13,8 @@
  *  2. copy the original into a temporary file beside the output while
  *     hashing it, then append the update, hashing all but the placeholder;
  *  3. ask the signer for a CMS over that digest, check it, write it into the
- *     placeholder, fsync, and link the file into place.
+ *     placeholder, read the file back with our own verifier, fsync, and
+ *     link it into place.
  *
  * Memory stays flat whatever the file size, the original is only read, and
  * a failure at any step removes the temporary file.
@@ -35,12 +36,14 @@
 #include "teken-pdf-parser.h"
 #include "teken-pdf-signing.h"
 #include "teken-pdf-update.h"
+#include "teken-pdf-verifier.h"
 
 #define COPY_CHUNK       (1u << 20)
 #define BYTE_RANGE_WIDTH 64
 
 typedef struct
 {
+  char    *field_name;
   GBytes  *update;
   goffset  byte_range_offset;   /* of "[" in the output */
   goffset  contents_offset;     /* of "<" in the output */
@@ -51,6 +54,7 @@ static void
 prepared_clear (Prepared *prepared)
 {
   g_clear_pointer (&prepared->update, g_bytes_unref);
+  g_clear_pointer (&prepared->field_name, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Prepared, prepared_clear)
@@ -540,6 +544,7 @@ prepare (TekenPdfDocument           *document,
   teken_pdf_update_set_raw (update, signature_number, 0, signature_body);
 
   prepared->update = teken_pdf_update_write (update);
+  prepared->field_name = g_steal_pointer (&field_name);
   prepared->byte_range_offset = teken_pdf_update_get_body_offset (update, signature_number) + byte_range_at;
   prepared->contents_offset = teken_pdf_update_get_body_offset (update, signature_number) + contents_at;
   prepared->contents_length = 2 + placeholder * 2;
@@ -726,6 +731,35 @@ write_contents (int          fd,
   return write_all (fd, (const guint8 *) hex, length * 2, display_name, error);
 }
 
+/* The signed file is read back by our own verifier before it is kept: the
+ * new signature must be intact and cover the whole file. */
+static gboolean
+check_signed_file (const char      *path,
+                   const char      *field_name,
+                   GCancellable    *cancellable,
+                   GError         **error)
+{
+  g_autoptr(TekenTrustStore) no_anchors = teken_trust_store_new ();
+  g_autoptr(TekenDocumentReport) report = teken_pdf_verify_file (path, no_anchors, cancellable);
+
+  for (guint i = 0; i < report->signatures->len; i++)
+    {
+      TekenSignatureReport *signature = g_ptr_array_index (report->signatures, i);
+
+      if (g_strcmp0 (signature->field, field_name) == 0 &&
+          signature->integrity &&
+          signature->coverage == TEKEN_COVERAGE_ENTIRE_FILE &&
+          signature->status <= TEKEN_VERIFY_UNTRUSTED)
+        return TRUE;
+    }
+
+  if (!g_cancellable_set_error_if_cancelled (cancellable, error))
+    g_set_error_literal (error, TEKEN_PDF_ERROR, TEKEN_PDF_ERROR_SIGNATURE,
+                         _("The signed document did not pass its own verification, so it was not saved. Try again; if it happens again, report it."));
+
+  return FALSE;
+}
+
 static gboolean
 sync_and_link (int          fd,
                const char  *temporary,
@@ -843,6 +877,7 @@ teken_pdf_sign (TekenPdfDocument           *document,
   certificate = g_bytes_ref (teken_signer_get_certificate (signer));
   if (!check_cms (cms, digest, certificate, (prepared.contents_length - 2) / 2, error) ||
       !write_contents (fd, prepared.contents_offset, cms, display_name, error) ||
+      !check_signed_file (temporary, prepared.field_name, cancellable, error) ||
       !sync_and_link (fd, temporary, output_path, display_name, error))
     goto out;
 

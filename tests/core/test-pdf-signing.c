@@ -438,7 +438,8 @@ test_bad_requests (void)
   }
 }
 
-/* A signer whose CMS is far larger than it announced. */
+/* A signer that misbehaves: its CMS is far larger than it announced, or
+ * its signature value is corrupt while the messageDigest is right. */
 #define BLOATED_TYPE_SIGNER (bloated_signer_get_type ())
 G_DECLARE_FINAL_TYPE (BloatedSigner, bloated_signer, BLOATED, SIGNER, GObject)
 
@@ -446,6 +447,7 @@ struct _BloatedSigner
 {
   GObject      parent_instance;
   TekenSigner *inner;
+  gboolean     corrupt;
 };
 
 static void bloated_signer_iface_init (TekenSignerInterface *iface);
@@ -462,7 +464,7 @@ bloated_get_certificate (TekenSigner *signer)
 static gsize
 bloated_estimate_size (TekenSigner *signer)
 {
-  return 16;
+  return BLOATED_SIGNER (signer)->corrupt ? teken_signer_estimate_size (BLOATED_SIGNER (signer)->inner) : 16;
 }
 
 static void
@@ -479,7 +481,12 @@ bloated_sign_digest_async (TekenSigner         *signer,
 
   g_assert_no_error (error);
   g_byte_array_append (bloated, g_bytes_get_data (cms, NULL), g_bytes_get_size (cms));
-  g_byte_array_set_size (bloated, bloated->len + 2 * TEKEN_PDF_SIGNATURE_EXTRA_ROOM);
+  /* The signature value is the last thing in a CMS without unsigned
+   * attributes: flipping its last byte breaks only the signature. */
+  if (BLOATED_SIGNER (signer)->corrupt)
+    bloated->data[bloated->len - 1] ^= 0x01;
+  else
+    g_byte_array_set_size (bloated, bloated->len + 2 * TEKEN_PDF_SIGNATURE_EXTRA_ROOM);
   g_task_return_pointer (task, g_byte_array_free_to_bytes (g_steal_pointer (&bloated)), (GDestroyNotify) g_bytes_unref);
 }
 
@@ -536,6 +543,28 @@ test_placeholder_too_small (void)
   g_assert_false (teken_pdf_sign (document, output, &options, TEKEN_SIGNER (signer), NULL, &error));
   g_assert_error (error, TEKEN_PDF_ERROR, TEKEN_PDF_ERROR_SIGNATURE);
   g_assert_nonnull (strstr (error->message, "larger than the space reserved"));
+  assert_no_leftovers (output);
+}
+
+static void
+test_own_verification_catches_a_bad_signature (void)
+{
+  g_autofree char *input = fixture_path ("hand-minimal.pdf");
+  g_autofree char *output = output_path ("corrupt.pdf");
+  g_autoptr(TekenPdfDocument) document = NULL;
+  g_autoptr(BloatedSigner) signer = g_object_new (BLOATED_TYPE_SIGNER, NULL);
+  g_autoptr(GError) error = NULL;
+  TekenPdfSignOptions options;
+
+  signer->inner = load_signer ("budi");
+  signer->corrupt = TRUE;
+  document = teken_pdf_document_new_for_path (input, &error);
+  g_assert_no_error (error);
+
+  options_init (&options, FALSE);
+  g_assert_false (teken_pdf_sign (document, output, &options, TEKEN_SIGNER (signer), NULL, &error));
+  g_assert_error (error, TEKEN_PDF_ERROR, TEKEN_PDF_ERROR_SIGNATURE);
+  g_assert_nonnull (strstr (error->message, "did not pass its own verification"));
   assert_no_leftovers (output);
 }
 
@@ -611,6 +640,7 @@ main (int   argc,
   g_test_add_func ("/pdf-signing/broken-inputs", test_broken_inputs);
   g_test_add_func ("/pdf-signing/bad-requests", test_bad_requests);
   g_test_add_func ("/pdf-signing/placeholder-too-small", test_placeholder_too_small);
+  g_test_add_func ("/pdf-signing/own-verification", test_own_verification_catches_a_bad_signature);
   g_test_add_func ("/pdf-signing/original-untouched", test_original_untouched);
 
   status = g_test_run ();
