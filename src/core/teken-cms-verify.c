@@ -301,52 +301,18 @@ get_encapsulated_content (TekenCmsVerification *self)
   return content != NULL ? *content : NULL;
 }
 
-/* Parses a SignedData with exactly one SignerInfo, as a PDF signature and a
- * timestamp token have. A PDF's /Contents is padded with zero bytes after
- * the DER; those are allowed, anything else after the DER is not. */
+/* teken_cms_parse_signed_data() with this module's sentence for a user. */
 static CMS_ContentInfo *
-parse_signed_data (GBytes   *bytes,
-                   GError  **error)
+parse_signed_data (GBytes  *bytes,
+                   GError **error)
 {
-  g_autoptr(CMS_ContentInfo) cms = NULL;
-  const unsigned char *start;
-  const unsigned char *p;
-  gsize length;
+  g_autoptr(GError) local_error = NULL;
+  CMS_ContentInfo *cms = teken_cms_parse_signed_data (bytes, NULL, &local_error);
 
-  start = p = g_bytes_get_data (bytes, &length);
-  if (length == 0 || length > G_MAXLONG)
-    {
-      set_damaged_error (error, "CMS size");
-      return NULL;
-    }
-
-  cms = d2i_CMS_ContentInfo (NULL, &p, length);
   if (cms == NULL)
-    {
-      set_damaged_error (error, "d2i_CMS_ContentInfo");
-      return NULL;
-    }
+    set_damaged_error (error, "SignedData");
 
-  for (const unsigned char *rest = p; rest < start + length; rest++)
-    if (*rest != 0)
-      {
-        set_damaged_error (error, "data after the CMS");
-        return NULL;
-      }
-
-  if (OBJ_obj2nid (CMS_get0_type (cms)) != NID_pkcs7_signed)
-    {
-      set_damaged_error (error, "not SignedData");
-      return NULL;
-    }
-
-  if (sk_CMS_SignerInfo_num (CMS_get0_SignerInfos (cms)) != 1)
-    {
-      set_damaged_error (error, "not exactly one SignerInfo");
-      return NULL;
-    }
-
-  return g_steal_pointer (&cms);
+  return cms;
 }
 
 static gboolean

@@ -27,6 +27,7 @@
 
 #include "teken-cms.h"
 #include "teken-openssl-private.h"
+#include "teken-x509-private.h"
 #include "teken-signer.h"
 
 /* Everything in a SignedData besides the certificates, the issuer's name and
@@ -249,10 +250,10 @@ encode_cms (CMS_ContentInfo *cms)
 /* Parses a detached SignedData with exactly one signer, as a PDF signature
  * has. A PDF's /Contents is padded with zero bytes after the DER; those are
  * allowed, anything else after the DER is not. */
-static CMS_ContentInfo *
-parse_signed_data (GBytes          *bytes,
-                   CMS_SignerInfo **si_out,
-                   GError         **error)
+CMS_ContentInfo *
+teken_cms_parse_signed_data (GBytes          *bytes,
+                             CMS_SignerInfo **si_out,
+                             GError         **error)
 {
   g_autoptr(CMS_ContentInfo) cms = NULL;
   STACK_OF (CMS_SignerInfo) *signer_infos;
@@ -294,9 +295,41 @@ parse_signed_data (GBytes          *bytes,
       return NULL;
     }
 
-  *si_out = sk_CMS_SignerInfo_value (signer_infos, 0);
+  if (si_out != NULL)
+    *si_out = sk_CMS_SignerInfo_value (signer_infos, 0);
 
   return g_steal_pointer (&cms);
+}
+
+/**
+ * teken_cms_check_signing_key:
+ *
+ * Checks that @key is a kind Teken signs with (RSA, ECDSA) and belongs to
+ * @certificate.
+ *
+ * Returns: %TRUE when it does; %FALSE with @error set for the user
+ */
+gboolean
+teken_cms_check_signing_key (EVP_PKEY  *key,
+                             X509      *certificate,
+                             GError   **error)
+{
+  if (!EVP_PKEY_is_a (key, "RSA") && !EVP_PKEY_is_a (key, "EC"))
+    {
+      g_set_error_literal (error, TEKEN_SIGNER_ERROR, TEKEN_SIGNER_ERROR_UNSUPPORTED_KEY,
+                           _("Teken cannot sign with this kind of key. Ask your certificate authority for an RSA or ECDSA certificate."));
+      return FALSE;
+    }
+
+  if (X509_check_private_key (certificate, key) != 1)
+    {
+      teken_openssl_log_errors ("X509_check_private_key");
+      g_set_error_literal (error, TEKEN_SIGNER_ERROR, TEKEN_SIGNER_ERROR_CERTIFICATE_MISMATCH,
+                           _("The private key does not belong to the certificate. Use the certificate file your certificate authority gave you."));
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 /**
@@ -345,20 +378,8 @@ teken_cms_sign_digest (EVP_PKEY         *key,
       return NULL;
     }
 
-  if (!EVP_PKEY_is_a (key, "RSA") && !EVP_PKEY_is_a (key, "EC"))
-    {
-      g_set_error_literal (error, TEKEN_SIGNER_ERROR, TEKEN_SIGNER_ERROR_UNSUPPORTED_KEY,
-                           _("Teken cannot sign with this kind of key. Ask your certificate authority for an RSA or ECDSA certificate."));
-      return NULL;
-    }
-
-  if (X509_check_private_key (certificate, key) != 1)
-    {
-      teken_openssl_log_errors ("X509_check_private_key");
-      g_set_error_literal (error, TEKEN_SIGNER_ERROR, TEKEN_SIGNER_ERROR_CERTIFICATE_MISMATCH,
-                           _("The private key does not belong to the certificate. Use the certificate file your certificate authority gave you."));
-      return NULL;
-    }
+  if (!teken_cms_check_signing_key (key, certificate, error))
+    return NULL;
 
   cms = CMS_ContentInfo_new ();
   if (cms == NULL || !CMS_SignedData_init (cms) || !CMS_set_detached (cms, 1))
@@ -500,7 +521,7 @@ teken_cms_get_message_digest (GBytes  *cms,
   g_return_val_if_fail (digest_out != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  content_info = parse_signed_data (cms, &si, error);
+  content_info = teken_cms_parse_signed_data (cms, &si, error);
   if (content_info == NULL)
     return FALSE;
 
@@ -540,7 +561,7 @@ teken_cms_get_signer_certificate (GBytes  *cms,
   g_return_val_if_fail (cms != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  content_info = parse_signed_data (cms, &si, error);
+  content_info = teken_cms_parse_signed_data (cms, &si, error);
   if (content_info == NULL)
     return NULL;
 

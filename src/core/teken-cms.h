@@ -15,6 +15,9 @@ G_BEGIN_DECLS
 
 /* Errors are in the TEKEN_SIGNER_ERROR domain (teken-signer.h). */
 
+gboolean  teken_cms_check_signing_key      (EVP_PKEY         *key,
+                                            X509             *certificate,
+                                            GError          **error);
 GBytes   *teken_cms_sign_digest            (EVP_PKEY         *key,
                                             X509             *certificate,
                                             STACK_OF (X509)  *chain,

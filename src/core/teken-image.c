@@ -31,6 +31,7 @@
 #include <zlib.h>
 
 #include "teken-image.h"
+#include "teken-pdf-filter.h"
 
 struct _TekenImage
 {
@@ -701,65 +702,6 @@ finish_inflating (PngReader  *self,
   return TRUE;
 }
 
-static inline guint8
-paeth (guint8 a,
-       guint8 b,
-       guint8 c)
-{
-  int p = (int) a + b - c;
-  int pa = ABS (p - a);
-  int pb = ABS (p - b);
-  int pc = ABS (p - c);
-
-  if (pa <= pb && pa <= pc)
-    return a;
-  if (pb <= pc)
-    return b;
-  return c;
-}
-
-/* Undoes the row's filter in place; @previous is the row above, unfiltered,
- * or zeros for a pass's first row. */
-static gboolean
-unfilter_row (guint         filter,
-              guint8       *row,
-              const guint8 *previous,
-              gsize         length,
-              guint         bpp)
-{
-  switch (filter)
-    {
-    case 0:
-      break;
-
-    case 1:
-      for (gsize i = bpp; i < length; i++)
-        row[i] += row[i - bpp];
-      break;
-
-    case 2:
-      for (gsize i = 0; i < length; i++)
-        row[i] += previous[i];
-      break;
-
-    case 3:
-      for (gsize i = 0; i < length; i++)
-        row[i] += ((i >= bpp ? row[i - bpp] : 0) + previous[i]) >> 1;
-      break;
-
-    case 4:
-      for (gsize i = 0; i < length; i++)
-        row[i] += i >= bpp ? paeth (row[i - bpp], previous[i], previous[i - bpp])
-                           : paeth (0, previous[i], 0);
-      break;
-
-    default:
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
 static inline guint
 read_sample (const guint8 *row,
              gsize         index,
@@ -937,7 +879,7 @@ decode_png_pixels (PngReader  *self,
 
           if (!inflate_exactly (self, current, pass_row_size + 1, error))
             return FALSE;
-          if (!unfilter_row (current[0], current + 1, previous + 1, pass_row_size, bpp))
+          if (!teken_png_unfilter_row (current[0], current + 1, previous + 1, pass_row_size, bpp))
             return set_damaged_error (error);
 
           convert_png_row (self, current + 1, width, row_pixels, row_alpha);

@@ -91,7 +91,7 @@ paeth (guint8 a,
        guint8 b,
        guint8 c)
 {
-  int p = a + b - c;
+  int p = (int) a + b - c;
   int pa = ABS (p - a);
   int pb = ABS (p - b);
   int pc = ABS (p - c);
@@ -101,6 +101,58 @@ paeth (guint8 a,
   if (pb <= pc)
     return b;
   return c;
+}
+
+/**
+ * teken_png_unfilter_row:
+ * @filter: the row's PNG filter type, 0 to 4
+ * @row: (inout): the filtered row, without its type byte
+ * @previous: the row above, already unfiltered (zeros for the first)
+ * @bpp: bytes per complete pixel, at least 1
+ *
+ * Undoes a PNG row filter (PNG 9.2) in place, for PNG images and for the
+ * PDF predictors 10 to 15 alike.
+ *
+ * Returns: %FALSE for an unknown filter type
+ */
+gboolean
+teken_png_unfilter_row (guint         filter,
+                        guint8       *row,
+                        const guint8 *previous,
+                        gsize         length,
+                        guint         bpp)
+{
+  switch (filter)
+    {
+    case 0:
+      break;
+
+    case 1:
+      for (gsize i = bpp; i < length; i++)
+        row[i] += row[i - bpp];
+      break;
+
+    case 2:
+      for (gsize i = 0; i < length; i++)
+        row[i] += previous[i];
+      break;
+
+    case 3:
+      for (gsize i = 0; i < length; i++)
+        row[i] += ((i >= bpp ? row[i - bpp] : 0) + previous[i]) >> 1;
+      break;
+
+    case 4:
+      for (gsize i = 0; i < length; i++)
+        row[i] += i >= bpp ? paeth (row[i - bpp], previous[i], previous[i - bpp])
+                           : paeth (0, previous[i], 0);
+      break;
+
+    default:
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 static GBytes *
@@ -159,28 +211,13 @@ unpredict (TekenPdfObject *params,
   /* PNG predictors: each row starts with its own filter type byte. */
   for (gsize row = 0; row + 1 + row_length <= data->len; row += 1 + row_length)
     {
-      guint8 type = data->data[row];
       guint8 *line = data->data + row + 1;
 
-      for (gsize i = 0; i < row_length; i++)
+      if (!teken_png_unfilter_row (data->data[row], line, previous, row_length, bpp))
         {
-          guint8 left = i >= bpp ? line[i - bpp] : 0;
-          guint8 up = previous[i];
-          guint8 up_left = i >= bpp ? previous[i - bpp] : 0;
-
-          switch (type)
-            {
-            case 0: break;
-            case 1: line[i] += left; break;
-            case 2: line[i] += up; break;
-            case 3: line[i] += (left + up) / 2; break;
-            case 4: line[i] += paeth (left, up, up_left); break;
-            default:
-              g_set_error_literal (error, TEKEN_PDF_ERROR, TEKEN_PDF_ERROR_DAMAGED, "bad PNG predictor row");
-              return NULL;
-            }
+          g_set_error_literal (error, TEKEN_PDF_ERROR, TEKEN_PDF_ERROR_DAMAGED, "bad PNG predictor row");
+          return NULL;
         }
-
       memcpy (previous, line, row_length);
       g_byte_array_append (output, line, row_length);
     }

@@ -18,5 +18,10 @@ GBytes *teken_pdf_filter_decode (TekenPdfObject *stream_dict,
                                  GError        **error);
 GBytes *teken_pdf_filter_flate_encode (const guint8 *data,
                                        gsize         length);
+gboolean teken_png_unfilter_row       (guint         filter,
+                                       guint8       *row,
+                                       const guint8 *previous,
+                                       gsize         length,
+                                       guint         bpp);
 
 G_END_DECLS

@@ -37,6 +37,7 @@
 #include "teken-pdf-signing.h"
 #include "teken-pdf-update.h"
 #include "teken-pdf-verifier.h"
+#include "teken-x509-private.h"
 
 #define COPY_CHUNK       (1u << 20)
 #define BYTE_RANGE_WIDTH 64
@@ -63,27 +64,9 @@ static char *
 get_common_name (GBytes *certificate)
 {
   const guint8 *der = g_bytes_get_data (certificate, NULL);
-  X509 *x509 = d2i_X509 (NULL, &der, g_bytes_get_size (certificate));
-  X509_NAME *subject;
-  unsigned char *utf8 = NULL;
-  char *result = NULL;
-  int index;
+  g_autoptr(X509) x509 = d2i_X509 (NULL, &der, g_bytes_get_size (certificate));
 
-  if (x509 == NULL)
-    return NULL;
-
-  subject = X509_get_subject_name (x509);
-  index = X509_NAME_get_index_by_NID (subject, NID_commonName, -1);
-  if (index >= 0 &&
-      ASN1_STRING_to_UTF8 (&utf8, X509_NAME_ENTRY_get_data (X509_NAME_get_entry (subject, index))) >= 0)
-    {
-      result = g_strdup ((const char *) utf8);
-      OPENSSL_free (utf8);
-    }
-
-  X509_free (x509);
-
-  return result;
+  return x509 != NULL ? teken_x509_get_display_name (x509) : NULL;
 }
 
 /* D:YYYYMMDDHHmmSS+HH'mm' (7.9.4) */

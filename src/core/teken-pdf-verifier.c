@@ -30,6 +30,7 @@
 #include "teken-cms-verify.h"
 #include "teken-pdf-parser.h"
 #include "teken-pdf-verifier.h"
+#include "teken-x509-private.h"
 
 #define READ_CHUNK (1u << 20)
 
@@ -123,39 +124,6 @@ append_copies (GPtrArray *to,
     g_ptr_array_add (to, g_strdup (g_ptr_array_index (from, i)));
 }
 
-static char *
-name_to_string (const X509_NAME *name)
-{
-  BIO *bio = BIO_new (BIO_s_mem ());
-  char *data = NULL;
-  long length;
-  char *text;
-
-  X509_NAME_print_ex (bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
-  length = BIO_get_mem_data (bio, &data);
-  text = g_strndup (data, length);
-  BIO_free (bio);
-
-  return text;
-}
-
-static char *
-common_name (const X509_NAME *name)
-{
-  int index = X509_NAME_get_index_by_NID (name, NID_commonName, -1);
-  unsigned char *utf8 = NULL;
-  char *result = NULL;
-
-  if (index >= 0 &&
-      ASN1_STRING_to_UTF8 (&utf8, X509_NAME_ENTRY_get_data (X509_NAME_get_entry (name, index))) >= 0)
-    {
-      result = g_strdup ((const char *) utf8);
-      OPENSSL_free (utf8);
-    }
-
-  return result;
-}
-
 static void
 describe_signer (TekenSignatureReport *report,
                  X509                 *certificate)
@@ -164,11 +132,9 @@ describe_signer (TekenSignatureReport *report,
   BIGNUM *number = ASN1_INTEGER_to_BN (serial, NULL);
   char *hex = number ? BN_bn2hex (number) : NULL;
 
-  report->subject = name_to_string (X509_get_subject_name (certificate));
-  report->issuer = name_to_string (X509_get_issuer_name (certificate));
-  report->signer = common_name (X509_get_subject_name (certificate));
-  if (report->signer == NULL)
-    report->signer = g_strdup (report->subject);
+  report->subject = teken_x509_name_to_string (X509_get_subject_name (certificate));
+  report->issuer = teken_x509_name_to_string (X509_get_issuer_name (certificate));
+  report->signer = teken_x509_get_display_name (certificate);
   report->serial = g_strdup (hex);
 
   OPENSSL_free (hex);
@@ -482,7 +448,7 @@ check_timestamp (Verifier             *verifier,
                                        TEKEN_TRUST_PURPOSE_TIMESTAMPING, TEKEN_TRUST_FLAGS_NONE);
 
   report->timestamp_time = time ? g_date_time_ref (time) : NULL;
-  report->timestamp_authority = common_name (X509_get_subject_name (teken_cms_verification_get_signer_certificate (token)));
+  report->timestamp_authority = teken_x509_get_display_name (teken_cms_verification_get_signer_certificate (token));
   report->timestamp_valid = time != NULL && teken_trust_result_get_status (result) == TEKEN_TRUST_STATUS_TRUSTED;
   if (report->timestamp_valid)
     {

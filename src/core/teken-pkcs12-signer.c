@@ -348,20 +348,8 @@ teken_pkcs12_signer_new_from_file (const char   *path,
       return NULL;
     }
 
-  if (X509_check_private_key (certificate, key) != 1)
-    {
-      teken_openssl_log_errors ("X509_check_private_key");
-      g_set_error_literal (error, TEKEN_SIGNER_ERROR, TEKEN_SIGNER_ERROR_CERTIFICATE_MISMATCH,
-                           _("The private key does not belong to the certificate. Use the certificate file your certificate authority gave you."));
-      return NULL;
-    }
-
-  if (!EVP_PKEY_is_a (key, "RSA") && !EVP_PKEY_is_a (key, "EC"))
-    {
-      g_set_error_literal (error, TEKEN_SIGNER_ERROR, TEKEN_SIGNER_ERROR_UNSUPPORTED_KEY,
-                           _("Teken cannot sign with this kind of key. Ask your certificate authority for an RSA or ECDSA certificate."));
-      return NULL;
-    }
+  if (!teken_cms_check_signing_key (key, certificate, error))
+    return NULL;
 
   der_length = i2d_X509 (certificate, &der);
   if (der_length <= 0)

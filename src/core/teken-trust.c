@@ -201,50 +201,6 @@ format_asn1_date (const ASN1_TIME *time)
   return format_date (unix_time);
 }
 
-/* RFC 2253, but with UTF-8 left as it is rather than escaped. */
-static char *
-format_name (const X509_NAME *name)
-{
-  g_autoptr(BIO) bio = BIO_new (BIO_s_mem ());
-  char *data = NULL;
-  long length;
-
-  if (bio == NULL || X509_NAME_print_ex (bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) < 0)
-    return g_strdup ("");
-
-  length = BIO_get_mem_data (bio, &data);
-  if (length <= 0 || !g_utf8_validate (data, length, NULL))
-    return g_strdup ("");
-
-  return g_strndup (data, length);
-}
-
-/* The common name, which is how people know a CA; the whole name if none. */
-static char *
-get_display_name (X509 *certificate)
-{
-  const X509_NAME *name = X509_get_subject_name (certificate);
-  int index = X509_NAME_get_index_by_NID (name, NID_commonName, -1);
-
-  if (index >= 0)
-    {
-      unsigned char *utf8 = NULL;
-      int length;
-
-      length = ASN1_STRING_to_UTF8 (&utf8, X509_NAME_ENTRY_get_data (X509_NAME_get_entry (name, index)));
-      if (length > 0 && g_utf8_validate ((const char *) utf8, length, NULL))
-        {
-          char *text = g_strndup ((const char *) utf8, length);
-
-          OPENSSL_free (utf8);
-          return text;
-        }
-      OPENSSL_free (utf8);
-    }
-
-  return format_name (name);
-}
-
 static GBytes *
 fingerprint (X509 *certificate)
 {
@@ -468,7 +424,7 @@ describe_time_error (const ChainError *chain_error,
       return g_strdup_printf (_("The certificate is not valid yet (it becomes valid on %s)."), not_before);
     }
 
-  name = get_display_name (certificate);
+  name = teken_x509_get_display_name (certificate);
 
   if (at_signing_time)
     /* Translators: the first %s is a certificate authority's name, the others are dates */
@@ -819,7 +775,7 @@ describe_revocation (TekenTrustResult *result,
       date = format_date (revocation->revoked_at);
       if (depth > 0)
         {
-          name = get_display_name (certificate);
+          name = teken_x509_get_display_name (certificate);
           /* Translators: the first %s is a certificate authority's name, the second a date */
           add_problem (result, g_strdup_printf (_("The certificate of the authority “%s” was revoked on %s."), name, date));
         }
@@ -1244,7 +1200,7 @@ teken_trust_store_validate (TekenTrustStore     *self,
 
   chain = g_ptr_array_new ();
   for (int i = 0; i < count; i++)
-    g_ptr_array_add (chain, format_name (X509_get_subject_name (sk_X509_value (result->certificates, i))));
+    g_ptr_array_add (chain, teken_x509_name_to_string (X509_get_subject_name (sk_X509_value (result->certificates, i))));
   g_ptr_array_add (chain, NULL);
   g_strfreev (result->chain);
   result->chain = (GStrv) g_ptr_array_free (g_steal_pointer (&chain), FALSE);

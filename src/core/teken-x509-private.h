@@ -18,8 +18,9 @@
 
 G_BEGIN_DECLS
 
-/* What the verifier (teken-cms-verify, teken-trust) and its tests need on
- * top of teken-openssl-private.h: more g_autoptr() types, and times. */
+/* What the X.509 and CMS code of core (teken-cms, teken-cms-verify,
+ * teken-trust, the PDF signer and verifier) and its tests share on top of
+ * teken-openssl-private.h: more g_autoptr() types, names and times. */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ASN1_OBJECT, ASN1_OBJECT_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ISSUING_DIST_POINT, ISSUING_DIST_POINT_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (OCSP_BASICRESP, OCSP_BASICRESP_free)
@@ -40,18 +41,11 @@ teken_x509_crl_stack_free (TekenX509CrlStack *stack)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TekenX509CrlStack, teken_x509_crl_stack_free)
 
-/* Returns: (transfer full) (nullable): @time in UTC, or %NULL when it is not
- * a valid UTCTime or GeneralizedTime */
-static inline GDateTime *
-teken_asn1_time_to_date_time (const ASN1_TIME *time)
-{
-  struct tm tm;
-
-  if (time == NULL || ASN1_TIME_to_tm (time, &tm) != 1)
-    return NULL;
-
-  return g_date_time_new_utc (tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                              tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
+GDateTime       *teken_asn1_time_to_date_time (const ASN1_TIME  *time);
+char            *teken_x509_name_to_string    (const X509_NAME  *name);
+char            *teken_x509_get_display_name  (X509             *certificate);
+CMS_ContentInfo *teken_cms_parse_signed_data  (GBytes           *bytes,
+                                               CMS_SignerInfo  **signer_info,
+                                               GError          **error);
 
 G_END_DECLS
