@@ -5,35 +5,60 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
+/* `teken`: the command line, and the way into the application.
+ *
+ * This binary links core and the command line only. A subcommand runs here;
+ * anything else starts the application (teken-app) in this process with
+ * execv(), so scripts that run `teken verify` hundreds of times never pay
+ * for loading GTK, libadwaita and GStreamer. */
+
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <unistd.h>
 
-#include "teken-application.h"
 #include "teken-cli.h"
+
+/* Beside this binary in a build tree, in libexecdir once installed. */
+static char *
+find_application (void)
+{
+  g_autofree char *self = g_file_read_link ("/proc/self/exe", NULL);
+
+  if (self != NULL)
+    {
+      g_autofree char *directory = g_path_get_dirname (self);
+      g_autofree char *sibling = g_build_filename (directory, "teken-app", NULL);
+
+      if (g_file_test (sibling, G_FILE_TEST_IS_EXECUTABLE))
+        return g_steal_pointer (&sibling);
+    }
+
+  return g_build_filename (LIBEXECDIR, "teken-app", NULL);
+}
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(TekenApplication) app = NULL;
-  g_autofree char *commands = NULL;
+  g_autofree char *application = NULL;
+  int saved_errno;
 
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  /* Commands are for scripts and servers: dispatch them before anything
-   * touches GTK, so they never need a display. */
   if (argc > 1 && teken_cli_has_command (argv[1]))
     return teken_cli_run (argc - 1, argv + 1);
 
-  app = teken_application_new ();
-  commands = teken_cli_describe_commands ();
-  if (commands != NULL)
-    g_application_set_option_context_description (G_APPLICATION (app), commands);
+  /* argv[0] stays "teken": it names the application to the desktop. */
+  application = find_application ();
+  execv (application, argv);
 
-  return g_application_run (G_APPLICATION (app), argc, argv);
+  saved_errno = errno;
+  g_printerr (_("teken: could not start the application (%s): %s\n"), application, g_strerror (saved_errno));
+  return 1;
 }
