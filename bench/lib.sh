@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # bench/lib.sh: what the benchmarks share. Sourced, never run; the script
 # that sources it defines `die MESSAGE` (say why on stderr, exit 2) first.
 #
