@@ -114,6 +114,7 @@ typedef struct
   guint components;
   gboolean adobe;
   gsize length;
+  GArray *dropped;              /* pairs of gsize: segments left out, start and end */
 } JpegInfo;
 
 static void png_reader_clear (PngReader *self);
@@ -1055,6 +1056,7 @@ parse_jpeg (const guint8  *data,
   for (;;)
     {
       const guint8 *segment;
+      gsize segment_start;
       gsize length;
       guint8 marker;
 
@@ -1078,6 +1080,7 @@ parse_jpeg (const guint8  *data,
 
       if (size - offset < 2)
         return set_truncated_error (error);
+      segment_start = offset - 2;
       length = read_be16 (data + offset);
       if (length < 2)
         return set_damaged_error (error);
@@ -1120,6 +1123,21 @@ parse_jpeg (const guint8  *data,
             info->adobe = TRUE;
           break;
 
+        /* Metadata a camera or phone writes (Exif with GPS position and
+         * device serials, XMP, IPTC, comments, vendor blocks) would end up
+         * in every document the holder signs: leave it out. JFIF (APP0),
+         * the colour profile (APP2) and Adobe's (APP14) stay. */
+        case 0xe1:
+        case 0xe3: case 0xe4: case 0xe5: case 0xe6: case 0xe7: case 0xe8:
+        case 0xe9: case 0xea: case 0xeb: case 0xec: case 0xed: case 0xef:
+        case 0xfe:
+          {
+            gsize span[2] = { segment_start, offset };
+
+            g_array_append_vals (info->dropped, span, 2);
+          }
+          break;
+
         default:
           break;
         }
@@ -1130,18 +1148,32 @@ static TekenImage *
 load_jpeg (GBytes  *bytes,
            GError **error)
 {
+  g_autoptr(GArray) dropped = g_array_new (FALSE, FALSE, sizeof (gsize));
+  g_autoptr(GByteArray) kept = NULL;
   JpegInfo info = { 0 };
   const guint8 *data;
-  gsize size;
+  gsize size, from = 0;
 
+  info.dropped = dropped;
   data = g_bytes_get_data (bytes, &size);
   if (!parse_jpeg (data, size, &info, error))
     return NULL;
 
   /* Whatever follows EOI is not part of the image (a thumbnail, or another
-   * file appended to this one) and is left out of the document. */
+   * file appended to this one) and is left out of the document, as is the
+   * metadata parse_jpeg() marked. */
+  kept = g_byte_array_sized_new (info.length);
+  for (guint i = 0; i < dropped->len; i += 2)
+    {
+      gsize start = g_array_index (dropped, gsize, i);
+
+      g_byte_array_append (kept, data + from, start - from);
+      from = g_array_index (dropped, gsize, i + 1);
+    }
+  g_byte_array_append (kept, data + from, info.length - from);
+
   return image_new_take (info.width, info.height, info.components, "DCTDecode",
-                         g_bytes_new_from_bytes (bytes, 0, info.length), NULL,
+                         g_byte_array_free_to_bytes (g_steal_pointer (&kept)), NULL,
                          info.components == 4 && info.adobe);
 }
 

@@ -1179,7 +1179,6 @@ jpeg_new (gboolean adobe)
   if (adobe)
     jpeg_segment (jpeg, 0xee, adobe_data, sizeof adobe_data);
   jpeg_segment (jpeg, 0xdb, table, sizeof table);
-  jpeg_segment (jpeg, 0xfe, "made by test-image", 18);
 
   return jpeg;
 }
@@ -1271,6 +1270,38 @@ test_jpeg_progressive_and_trailing (void)
   bytes = g_byte_array_free_to_bytes (jpeg);
 
   check_jpeg (bytes, length, 1200, 400, 4, TRUE);
+}
+
+static void
+test_jpeg_metadata_left_out (void)
+{
+  GByteArray *jpeg = jpeg_new (FALSE);
+  g_autoptr(GBytes) with_metadata = NULL;
+  g_autoptr(GBytes) plain = make_jpeg (0xc0, 8, 64, 48, 3, FALSE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TekenImage) image = NULL;
+  GBytes *data;
+
+  /* A phone photo: Exif with a GPS position, XMP, a comment. */
+  jpeg_segment (jpeg, 0xe1, "Exif\0\0GPS -6.2088 106.8456 serial 12345", 41);
+  jpeg_segment (jpeg, 0xe1, "http://ns.adobe.com/xap/1.0/\0<x:xmpmeta/>", 42);
+  jpeg_segment (jpeg, 0xfe, "taken at home", 13);
+  jpeg_frame (jpeg, 0xc0, 8, 64, 48, 3);
+  jpeg_segment (jpeg, 0xc4, "\0\1\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 18);
+  jpeg_scan (jpeg, 3);
+  jpeg_end (jpeg);
+  with_metadata = g_byte_array_free_to_bytes (jpeg);
+
+  image = teken_image_new_from_bytes (with_metadata, &error);
+  g_assert_no_error (error);
+  data = teken_image_get_data (image);
+
+  /* What is embedded is the same image without the metadata. */
+  g_assert_null (g_strstr_len (g_bytes_get_data (data, NULL), g_bytes_get_size (data), "GPS"));
+  g_assert_null (g_strstr_len (g_bytes_get_data (data, NULL), g_bytes_get_size (data), "xmpmeta"));
+  g_assert_null (g_strstr_len (g_bytes_get_data (data, NULL), g_bytes_get_size (data), "taken at home"));
+  g_assert_cmpmem (g_bytes_get_data (data, NULL), g_bytes_get_size (data),
+                   g_bytes_get_data (plain, NULL), g_bytes_get_size (plain));
 }
 
 static void
@@ -1560,6 +1591,7 @@ main (int   argc,
   g_test_add_func ("/image/png/chunk-order", test_png_chunk_order);
   g_test_add_func ("/image/jpeg/valid", test_jpeg_valid);
   g_test_add_func ("/image/jpeg/progressive-and-trailing", test_jpeg_progressive_and_trailing);
+  g_test_add_func ("/image/jpeg/metadata-left-out", test_jpeg_metadata_left_out);
   g_test_add_func ("/image/jpeg/unsupported", test_jpeg_unsupported);
   g_test_add_func ("/image/jpeg/too-large", test_jpeg_too_large);
   g_test_add_func ("/image/jpeg/corrupt", test_jpeg_corrupt);
