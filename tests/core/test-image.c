@@ -1282,10 +1282,14 @@ test_jpeg_metadata_left_out (void)
   g_autoptr(TekenImage) image = NULL;
   GBytes *data;
 
+  static const char exif[] = "Exif\0\0GPS -6.2088 106.8456 serial 12345";
+  static const char xmp[] = "http://ns.adobe.com/xap/1.0/\0<x:xmpmeta/>";
+  static const char comment[] = "taken at home";
+
   /* A phone photo: Exif with a GPS position, XMP, a comment. */
-  jpeg_segment (jpeg, 0xe1, "Exif\0\0GPS -6.2088 106.8456 serial 12345", 41);
-  jpeg_segment (jpeg, 0xe1, "http://ns.adobe.com/xap/1.0/\0<x:xmpmeta/>", 42);
-  jpeg_segment (jpeg, 0xfe, "taken at home", 13);
+  jpeg_segment (jpeg, 0xe1, exif, sizeof exif - 1);
+  jpeg_segment (jpeg, 0xe1, xmp, sizeof xmp - 1);
+  jpeg_segment (jpeg, 0xfe, comment, sizeof comment - 1);
   jpeg_frame (jpeg, 0xc0, 8, 64, 48, 3);
   jpeg_segment (jpeg, 0xc4, "\0\1\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", 18);
   jpeg_scan (jpeg, 3);
