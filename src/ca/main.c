@@ -1,0 +1,632 @@
+/* main.c
+ *
+ * Copyright 2026 The Teken authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* teken-ca: `init` makes a data directory (database, CA keys and
+ * certificates, the demo client, the seed of docs/api.md §13) and `serve`
+ * answers over HTTPS until SIGTERM or SIGINT. */
+
+#include "config.h"
+
+#include <errno.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <glib-unix.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/x509.h>
+
+#include "teken-ca-authority.h"
+#include "teken-ca-server.h"
+#include "teken-ca-store.h"
+#include "teken-key-wrap.h"
+#include "teken-openssl-private.h"
+#include "teken-passphrase-policy.h"
+#include "teken-secret.h"
+
+#define DEFAULT_PUBLIC_URL "https://127.0.0.1:8443"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PKCS8_PRIV_KEY_INFO, PKCS8_PRIV_KEY_INFO_free)
+
+typedef struct
+{
+  GPtrArray *rows;   /* of GStrv, in the order of the columns asked for */
+  GArray *lines;     /* of int: each row's line in the file */
+} Csv;
+
+static void
+csv_clear (Csv *csv)
+{
+  g_clear_pointer (&csv->rows, g_ptr_array_unref);
+  g_clear_pointer (&csv->lines, g_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Csv, csv_clear)
+
+/* Splits RFC 4180 text into records of fields. */
+static GPtrArray *
+split_csv (const char *text,
+           GArray     *lines)
+{
+  GPtrArray *records = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  GPtrArray *record = NULL;
+  GString *field = g_string_new (NULL);
+  gboolean quoted = FALSE;
+  gboolean in_record = FALSE;
+  int line = 1;
+  int record_line = 1;
+
+  for (const char *p = text; ; p++)
+    {
+      if (*p == '\0' || (!quoted && (*p == '\n' || (*p == '\r' && p[1] == '\n'))))
+        {
+          if (in_record || field->len > 0)
+            {
+              if (record == NULL)
+                record = g_ptr_array_new_with_free_func (g_free);
+              g_ptr_array_add (record, g_strdup (field->str));
+              g_ptr_array_add (records, record);
+              g_array_append_val (lines, record_line);
+            }
+          record = NULL;
+          in_record = FALSE;
+          g_string_truncate (field, 0);
+          if (*p == '\0')
+            break;
+          if (*p == '\r')
+            p++;
+          line++;
+          record_line = line;
+          continue;
+        }
+
+      in_record = TRUE;
+      if (quoted)
+        {
+          if (*p == '"' && p[1] == '"')
+            g_string_append_c (field, *p++);
+          else if (*p == '"')
+            quoted = FALSE;
+          else
+            {
+              if (*p == '\n')
+                line++;
+              g_string_append_c (field, *p);
+            }
+        }
+      else if (*p == '"' && field->len == 0)
+        quoted = TRUE;
+      else if (*p == ',')
+        {
+          if (record == NULL)
+            record = g_ptr_array_new_with_free_func (g_free);
+          g_ptr_array_add (record, g_strdup (field->str));
+          g_string_truncate (field, 0);
+        }
+      else
+        g_string_append_c (field, *p);
+    }
+
+  g_string_free (field, TRUE);
+  return records;
+}
+
+/* Reads @path, whose header must name each of @columns (in any order). */
+static gboolean
+read_csv (const char         *path,
+          const char * const *columns,
+          Csv                *csv,
+          GError            **error)
+{
+  g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) records = NULL;
+  g_autoptr(GArray) lines = g_array_new (FALSE, FALSE, sizeof (int));
+  guint n_columns = g_strv_length ((char **) columns);
+  g_autofree int *index = g_new0 (int, n_columns);
+  GPtrArray *header;
+
+  if (!g_file_get_contents (path, &text, NULL, error))
+    return FALSE;
+  records = split_csv (text, lines);
+  if (records->len == 0)
+    {
+      g_set_error (error, TEKEN_CA_ERROR, TEKEN_CA_ERROR_SEED, _("%s: the file is empty."), path);
+      return FALSE;
+    }
+
+  header = g_ptr_array_index (records, 0);
+  for (guint c = 0; c < n_columns; c++)
+    {
+      index[c] = -1;
+      for (guint h = 0; h < header->len; h++)
+        if (g_str_equal (g_ptr_array_index (header, h), columns[c]))
+          index[c] = h;
+      if (index[c] < 0)
+        {
+          g_set_error (error, TEKEN_CA_ERROR, TEKEN_CA_ERROR_SEED,
+                       _("%s: the header has no column “%s”."), path, columns[c]);
+          return FALSE;
+        }
+    }
+
+  csv->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  csv->lines = g_array_new (FALSE, FALSE, sizeof (int));
+  for (guint r = 1; r < records->len; r++)
+    {
+      GPtrArray *record = g_ptr_array_index (records, r);
+      int line = g_array_index (lines, int, r);
+      char **row = g_new0 (char *, n_columns + 1);
+
+      if (record->len != header->len)
+        {
+          g_strfreev (row);
+          g_set_error (error, TEKEN_CA_ERROR, TEKEN_CA_ERROR_SEED,
+                       _("%s:%d: the row has %u fields instead of %u."), path, line,
+                       record->len, header->len);
+          return FALSE;
+        }
+      for (guint c = 0; c < n_columns; c++)
+        row[c] = g_strstrip (g_strdup (g_ptr_array_index (record, index[c])));
+      g_ptr_array_add (csv->rows, row);
+      g_array_append_val (csv->lines, line);
+    }
+
+  /* The records may hold demo passphrases. */
+  for (guint r = 0; r < records->len; r++)
+    {
+      GPtrArray *record = g_ptr_array_index (records, r);
+
+      for (guint f = 0; f < record->len; f++)
+        teken_wipe_string (g_ptr_array_index (record, f));
+    }
+  teken_wipe_string (text);
+
+  return TRUE;
+}
+
+static gboolean
+is_digits (const char *text,
+           gsize       length)
+{
+  if (strlen (text) != length)
+    return FALSE;
+  for (gsize i = 0; i < length; i++)
+    if (!g_ascii_isdigit (text[i]))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+seed_error (GError     **error,
+            const char  *path,
+            int          line,
+            const char  *problem)
+{
+  g_set_error (error, TEKEN_CA_ERROR, TEKEN_CA_ERROR_SEED, "%s:%d: %s", path, line, problem);
+  return FALSE;
+}
+
+static void
+wipe_bytes (gpointer data)
+{
+  GByteArray *array = data;
+
+  OPENSSL_cleanse (array->data, array->len);
+  g_byte_array_unref (array);
+}
+
+/* The holder's key as PKCS#8 DER, in memory that is wiped when freed. */
+static GBytes *
+export_key (EVP_PKEY *key)
+{
+  g_autoptr(PKCS8_PRIV_KEY_INFO) info = EVP_PKEY2PKCS8 (key);
+  guint8 *der = NULL;
+  GByteArray *array;
+  int length;
+
+  if (info == NULL || (length = i2d_PKCS8_PRIV_KEY_INFO (info, &der)) <= 0)
+    return NULL;
+  array = g_byte_array_sized_new (length);
+  g_byte_array_append (array, der, length);
+  OPENSSL_clear_free (der, length);
+  return g_bytes_new_with_free_func (array->data, array->len, wipe_bytes, array);
+}
+
+static gboolean
+add_holder (TekenCaStore      *store,
+            TekenCaAuthority  *authority,
+            char             **row,
+            const char        *path,
+            int                line,
+            GError           **error)
+{
+  const char *nik = row[0];
+  const char *email = row[1];
+  const char *nip = row[2];
+  const char *domain = strchr (email, '@');
+  g_autofree char *name = NULL;
+  g_autofree char *agency = NULL;
+  g_autofree char *domain_agency = NULL;
+  g_autoptr(TekenSecret) passphrase = NULL;
+  g_autoptr(EVP_PKEY) key = NULL;
+  g_autoptr(X509) cert = NULL;
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(GBytes) wrapped = NULL;
+  g_autoptr(GBytes) der_bytes = NULL;
+  g_autofree guint8 *der = NULL;
+  g_autofree char *serial = NULL;
+  gint64 account_id;
+  gint64 cert_id;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  int der_length;
+
+  if (!is_digits (nik, 16) || (name = teken_ca_store_lookup_population (store, nik)) == NULL)
+    return seed_error (error, path, line, _("the NIK is not in the population registry"));
+  if (domain == NULL || (domain_agency = teken_ca_store_lookup_domain_agency (store, domain + 1)) == NULL)
+    return seed_error (error, path, line, _("the e-mail domain belongs to no agency"));
+  if (*nip != '\0')
+    {
+      agency = teken_ca_store_lookup_personnel_agency (store, nip, nik);
+      if (agency == NULL)
+        return seed_error (error, path, line, _("the NIP is not recorded for this NIK"));
+      if (!g_str_equal (agency, domain_agency))
+        return seed_error (error, path, line, _("the NIP belongs to another agency than the e-mail"));
+    }
+  else
+    agency = g_strdup (domain_agency);
+
+  if (teken_passphrase_check (row[3]) != 0 || strlen (row[3]) > 128)
+    return seed_error (error, path, line, _("the passphrase breaks the passphrase policy"));
+  passphrase = teken_secret_new (row[3], -1);
+  teken_wipe_string (row[3]);
+
+  key = EVP_PKEY_Q_keygen (NULL, NULL, "RSA", (size_t) 2048);
+  if (key == NULL || (plain = export_key (key)) == NULL)
+    {
+      teken_openssl_log_errors ("holder key");
+      return seed_error (error, path, line, _("the key pair could not be made"));
+    }
+  cert = teken_ca_authority_issue_holder (authority, key, name, agency, email,
+                                          TEKEN_CA_HOLDER_VALIDITY, error);
+  if (cert == NULL)
+    return FALSE;
+  wrapped = teken_key_wrap (plain, passphrase, error);
+  if (wrapped == NULL)
+    return FALSE;
+
+  der_length = i2d_X509 (cert, &der);
+  der_bytes = g_bytes_new (der, MAX (der_length, 0));
+  serial = teken_ca_serial_to_string (X509_get0_serialNumber (cert));
+
+  account_id = teken_ca_store_add_account (store, nik, email, name, agency, error);
+  if (account_id == 0)
+    return FALSE;
+  cert_id = teken_ca_store_add_certificate (store, account_id, serial, der_bytes, now,
+                                            now + TEKEN_CA_HOLDER_VALIDITY, wrapped, error);
+  if (cert_id == 0)
+    return FALSE;
+  return teken_ca_store_set_current_certificate (store, account_id, cert_id, error);
+}
+
+static gboolean
+load_seed (TekenCaStore      *store,
+           TekenCaAuthority  *authority,
+           const char        *seed_path,
+           GError           **error)
+{
+  g_autoptr(GKeyFile) seed = g_key_file_new ();
+  g_autofree char *base = g_path_get_dirname (seed_path);
+  static const char * const population_columns[] = { "nik", "name", "kk", "photo_ref", "face_match", NULL };
+  static const char * const personnel_columns[] = { "nip", "nik", "employment_type", "agency", "unit",
+                                                    "position", "city", "province", NULL };
+  static const char * const agency_columns[] = { "agency", "email_domain", NULL };
+  static const char * const holder_columns[] = { "nik", "email", "nip", "passphrase", NULL };
+  g_auto(Csv) population = { 0 };
+  g_auto(Csv) personnel = { 0 };
+  g_auto(Csv) agencies = { 0 };
+  g_auto(Csv) holders = { 0 };
+  struct { const char *key; const char * const *columns; Csv *csv; gboolean optional; } files[] = {
+    { "population", population_columns, &population, FALSE },
+    { "personnel", personnel_columns, &personnel, FALSE },
+    { "agencies", agency_columns, &agencies, FALSE },
+    { "holders", holder_columns, &holders, TRUE },
+  };
+  g_autofree char *holders_path = NULL;
+
+  if (!g_key_file_load_from_file (seed, seed_path, G_KEY_FILE_NONE, error))
+    return FALSE;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *name = g_key_file_get_string (seed, "seed", files[i].key, NULL);
+      g_autofree char *path = NULL;
+
+      if (name == NULL && files[i].optional)
+        continue;
+      if (name == NULL)
+        {
+          g_set_error (error, TEKEN_CA_ERROR, TEKEN_CA_ERROR_SEED,
+                       _("%s: the [seed] group has no key “%s”."), seed_path, files[i].key);
+          return FALSE;
+        }
+      path = g_build_filename (base, name, NULL);
+      if (!read_csv (path, files[i].columns, files[i].csv, error))
+        return FALSE;
+      if (files[i].csv == &holders)
+        holders_path = g_steal_pointer (&path);
+    }
+
+  for (guint r = 0; r < agencies.rows->len; r++)
+    {
+      char **row = g_ptr_array_index (agencies.rows, r);
+
+      if (!teken_ca_store_add_agency_domain (store, row[0], row[1], error))
+        return FALSE;
+    }
+  for (guint r = 0; r < population.rows->len; r++)
+    {
+      char **row = g_ptr_array_index (population.rows, r);
+
+      if (!is_digits (row[0], 16) || !is_digits (row[2], 16))
+        return seed_error (error, seed_path, g_array_index (population.lines, int, r),
+                           _("population: NIK and KK must be 16 digits"));
+      if (!teken_ca_store_add_population (store, row[0], row[1], row[2], row[3], row[4], error))
+        return FALSE;
+    }
+  for (guint r = 0; r < personnel.rows->len; r++)
+    {
+      char **row = g_ptr_array_index (personnel.rows, r);
+
+      if (!is_digits (row[0], 18) || !is_digits (row[1], 16))
+        return seed_error (error, seed_path, g_array_index (personnel.lines, int, r),
+                           _("personnel: the NIP must be 18 digits and the NIK 16"));
+      if (!teken_ca_store_add_personnel (store, (const char * const *) row, error))
+        return FALSE;
+    }
+
+  if (holders.rows != NULL && holders.rows->len > 0)
+    {
+      g_printerr (_("teken-ca: warning: the seed holds demo passphrases; never use it for a real deployment.\n"));
+      for (guint r = 0; r < holders.rows->len; r++)
+        if (!add_holder (store, authority, g_ptr_array_index (holders.rows, r), holders_path,
+                         g_array_index (holders.lines, int, r), error))
+          return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+add_demo_client (TekenCaStore  *store,
+                 const char    *data_dir,
+                 GError       **error)
+{
+  g_autofree char *clients_dir = g_build_filename (data_dir, "clients", NULL);
+  g_autofree char *path = g_build_filename (clients_dir, "demo.ini", NULL);
+  g_autofree char *secret = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *contents = NULL;
+  guint8 random[32];
+
+  if (RAND_bytes (random, sizeof random) != 1)
+    return FALSE;
+  secret = g_base64_encode (random, sizeof random);
+  /* base64url without padding, like every other token (§2.3). */
+  g_strdelimit (secret, "+", '-');
+  g_strdelimit (secret, "/", '_');
+  g_strdelimit (secret, "=", '\0');
+  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, secret, -1);
+  contents = g_strdup_printf ("[client]\nclient_id=demo\nclient_secret=%s\n", secret);
+
+  return g_mkdir_with_parents (clients_dir, 0700) == 0 &&
+         teken_ca_store_add_client (store, "demo", hash, error) &&
+         g_file_set_contents_full (path, contents, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+}
+
+static gboolean
+is_empty_dir (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+
+  return dir != NULL && g_dir_read_name (dir) == NULL;
+}
+
+static char *
+default_seed (void)
+{
+  return g_build_filename (PKGDATADIR, "ca", "seed.ini", NULL);
+}
+
+static int
+run_init (int    argc,
+          char **argv)
+{
+  g_autofree char *seed = NULL;
+  g_autofree char *public_url = NULL;
+  g_autofree char *data_option = NULL;
+  g_autofree char *db_path = NULL;
+  g_autoptr(GOptionContext) context = g_option_context_new (_("DATADIR — create a teken-ca data directory"));
+  g_autoptr(TekenCaStore) store = NULL;
+  g_autoptr(TekenCaAuthority) authority = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *data_dir;
+  const GOptionEntry entries[] = {
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_option, N_("The data directory to create"), N_("DIR") },
+    { "seed", 0, 0, G_OPTION_ARG_FILENAME, &seed, N_("The seed (docs/api.md §13) to load"), N_("FILE") },
+    { "public-url", 0, 0, G_OPTION_ARG_STRING, &public_url, N_("The base URL written into certificates"), N_("URL") },
+    { NULL },
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("teken-ca init: %s\n", error->message);
+      return 2;
+    }
+  data_dir = data_option != NULL ? data_option : (argc == 2 ? argv[1] : NULL);
+  if (data_dir == NULL || (data_option != NULL && argc != 1))
+    {
+      g_printerr (_("Usage: teken-ca init DATADIR [--seed FILE] [--public-url URL]\n"));
+      return 2;
+    }
+  if (seed == NULL)
+    seed = default_seed ();
+  if (public_url == NULL)
+    public_url = g_strdup (DEFAULT_PUBLIC_URL);
+
+  if (g_file_test (data_dir, G_FILE_TEST_EXISTS) && !is_empty_dir (data_dir))
+    {
+      g_printerr (_("teken-ca init: “%s” exists and is not empty. Choose a new directory.\n"), data_dir);
+      return 1;
+    }
+  if (g_mkdir_with_parents (data_dir, 0700) != 0)
+    {
+      g_printerr (_("teken-ca init: could not create “%s”: %s\n"), data_dir, g_strerror (errno));
+      return 1;
+    }
+
+  db_path = g_build_filename (data_dir, "teken-ca.db", NULL);
+  if ((store = teken_ca_store_open (db_path, &error)) == NULL ||
+      !teken_ca_store_begin (store, &error))
+    goto failed;
+  if ((authority = teken_ca_authority_create (data_dir, store, public_url, &error)) == NULL ||
+      !add_demo_client (store, data_dir, &error) ||
+      !load_seed (store, authority, seed, &error) ||
+      !teken_ca_store_commit (store, &error))
+    {
+      teken_ca_store_rollback (store);
+      goto failed;
+    }
+
+  g_print (_("teken-ca: created %s (root certificate: %s/root.pem)\n"), data_dir, data_dir);
+  return 0;
+
+failed:
+  g_printerr ("teken-ca init: %s\n", error->message);
+  return 1;
+}
+
+static gboolean
+quit_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+static int
+run_serve (int    argc,
+           char **argv)
+{
+  g_autofree char *address = NULL;
+  g_autofree char *data_option = NULL;
+  g_autofree char *listen = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *url_path = NULL;
+  g_autofree char *url_line = NULL;
+  int port = 8443;
+  g_autoptr(GOptionContext) context = g_option_context_new (_("DATADIR — serve the CA over HTTPS"));
+  g_autoptr(TekenCaServer) server = NULL;
+  g_autoptr(GMainLoop) loop = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *data_dir;
+  guint term_id;
+  guint int_id;
+  const GOptionEntry entries[] = {
+    { "data", 0, 0, G_OPTION_ARG_FILENAME, &data_option, N_("The data directory"), N_("DIR") },
+    { "address", 0, 0, G_OPTION_ARG_STRING, &address, N_("The IP address to listen on (127.0.0.1)"), N_("ADDRESS") },
+    { "port", 0, 0, G_OPTION_ARG_INT, &port, N_("The port to listen on, 0 for any free one (8443)"), N_("PORT") },
+    { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, N_("Address and port together"), N_("HOST:PORT") },
+    { NULL },
+  };
+
+  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("teken-ca serve: %s\n", error->message);
+      return 2;
+    }
+  data_dir = data_option != NULL ? data_option : (argc == 2 ? argv[1] : NULL);
+  if (data_dir == NULL || (data_option != NULL && argc != 1) || port < 0 || port > 65535)
+    {
+      g_printerr (_("Usage: teken-ca serve DATADIR [--address 127.0.0.1] [--port 8443]\n"));
+      return 2;
+    }
+  if (listen != NULL)
+    {
+      char *colon = strrchr (listen, ':');
+
+      if (colon == NULL)
+        {
+          g_printerr (_("Usage: teken-ca serve DATADIR [--address 127.0.0.1] [--port 8443]\n"));
+          return 2;
+        }
+      *colon = '\0';
+      g_free (address);
+      address = g_strdup (listen);
+      port = atoi (colon + 1);
+    }
+
+  /* Error messages go to holders in Indonesian (docs/api.md §3.1), whatever
+   * the locale of the operator's shell. */
+  g_setenv ("LANGUAGE", "id", TRUE);
+  if (setlocale (LC_MESSAGES, "id_ID.UTF-8") == NULL)
+    g_debug ("no id_ID.UTF-8 locale: error messages stay untranslated");
+
+  server = teken_ca_server_new (data_dir, &error);
+  if (server == NULL ||
+      (url = teken_ca_server_listen (server, address != NULL ? address : "127.0.0.1",
+                                     port, &error)) == NULL)
+    {
+      g_printerr ("teken-ca serve: %s\n", error->message);
+      return 1;
+    }
+
+  url_path = g_build_filename (data_dir, "serve.url", NULL);
+  url_line = g_strconcat (url, "\n", NULL);
+  if (!g_file_set_contents (url_path, url_line, -1, &error))
+    {
+      g_printerr ("teken-ca serve: %s\n", error->message);
+      return 1;
+    }
+
+  /* Tests read the port from this line. */
+  g_print ("teken-ca: listening on %s\n", url);
+  fflush (stdout);
+
+  loop = g_main_loop_new (NULL, FALSE);
+  term_id = g_unix_signal_add (SIGTERM, quit_cb, loop);
+  int_id = g_unix_signal_add (SIGINT, quit_cb, loop);
+  g_main_loop_run (loop);
+  g_source_remove (term_id);
+  g_source_remove (int_id);
+
+  g_unlink (url_path);
+  g_message ("stopped");
+  return 0;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  if (argc >= 2 && g_str_equal (argv[1], "init"))
+    return run_init (argc - 1, argv + 1);
+  if (argc >= 2 && g_str_equal (argv[1], "serve"))
+    return run_serve (argc - 1, argv + 1);
+
+  g_printerr (_("Usage: teken-ca init DATADIR [--seed FILE]\n"
+                "       teken-ca serve DATADIR [--address 127.0.0.1] [--port 8443]\n"));
+  return 2;
+}

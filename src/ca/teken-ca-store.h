@@ -1,0 +1,141 @@
+/* teken-ca-store.h
+ *
+ * Copyright 2026 The Teken authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib-object.h>
+
+G_BEGIN_DECLS
+
+#define TEKEN_CA_ERROR (teken_ca_error_quark ())
+
+typedef enum
+{
+  TEKEN_CA_ERROR_STORE,
+  TEKEN_CA_ERROR_SEED,
+  TEKEN_CA_ERROR_PKI,
+  TEKEN_CA_ERROR_DATA_DIR,
+} TekenCaError;
+
+GQuark teken_ca_error_quark (void);
+
+/* The passphrase lock of docs/api.md §14: consecutive failures per key. */
+#define TEKEN_CA_PASSPHRASE_ATTEMPTS 5
+
+/* One row of `certificates`, as the server needs it. */
+typedef struct
+{
+  gint64 id;
+  gint64 account_id;
+  char *serial;              /* upper-case hex, as BN_bn2hex() writes it */
+  GBytes *der;
+  gint64 not_before;         /* Unix time */
+  gint64 not_after;
+  gint64 revoked_at;         /* 0 when not revoked */
+  int revocation_reason;     /* CRL reason code, -1 when not revoked */
+  GBytes *wrapped_key;       /* NULL for certificates without a holder key */
+  int key_failures;
+} TekenCaCertificate;
+
+void teken_ca_certificate_free (TekenCaCertificate *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TekenCaCertificate, teken_ca_certificate_free)
+
+typedef struct
+{
+  gint64 id;
+  char *nik;
+  char *email;
+  char *name;
+  char *agency;
+  char *workflow;            /* NO_CERTIFICATE, WAITING_FOR_VERIFICATION, NEW, RENEW, or NULL */
+  char *verification;        /* VERIFIED or UPDATE */
+  gint64 current_certificate;
+} TekenCaAccount;
+
+void teken_ca_account_free (TekenCaAccount *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TekenCaAccount, teken_ca_account_free)
+
+#define TEKEN_CA_TYPE_STORE (teken_ca_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (TekenCaStore, teken_ca_store, TEKEN_CA, STORE, GObject)
+
+TekenCaStore       *teken_ca_store_open                 (const char          *path,
+                                                         GError             **error);
+gboolean            teken_ca_store_begin                (TekenCaStore        *self,
+                                                         GError             **error);
+gboolean            teken_ca_store_commit               (TekenCaStore        *self,
+                                                         GError             **error);
+void                teken_ca_store_rollback             (TekenCaStore        *self);
+char               *teken_ca_store_get_meta             (TekenCaStore        *self,
+                                                         const char          *key);
+gboolean            teken_ca_store_set_meta             (TekenCaStore        *self,
+                                                         const char          *key,
+                                                         const char          *value,
+                                                         GError             **error);
+gint64              teken_ca_store_next_counter         (TekenCaStore        *self,
+                                                         const char          *key,
+                                                         GError             **error);
+gboolean            teken_ca_store_add_population       (TekenCaStore        *self,
+                                                         const char          *nik,
+                                                         const char          *name,
+                                                         const char          *kk,
+                                                         const char          *photo_ref,
+                                                         const char          *face_match,
+                                                         GError             **error);
+gboolean            teken_ca_store_add_personnel        (TekenCaStore        *self,
+                                                         const char * const  *row,
+                                                         GError             **error);
+gboolean            teken_ca_store_add_agency_domain    (TekenCaStore        *self,
+                                                         const char          *agency,
+                                                         const char          *domain,
+                                                         GError             **error);
+char               *teken_ca_store_lookup_population    (TekenCaStore        *self,
+                                                         const char          *nik);
+char               *teken_ca_store_lookup_personnel_agency (TekenCaStore     *self,
+                                                         const char          *nip,
+                                                         const char          *nik);
+char               *teken_ca_store_lookup_domain_agency (TekenCaStore        *self,
+                                                         const char          *domain);
+gint64              teken_ca_store_add_account          (TekenCaStore        *self,
+                                                         const char          *nik,
+                                                         const char          *email,
+                                                         const char          *name,
+                                                         const char          *agency,
+                                                         GError             **error);
+gint64              teken_ca_store_add_certificate      (TekenCaStore        *self,
+                                                         gint64               account_id,
+                                                         const char          *serial,
+                                                         GBytes              *der,
+                                                         gint64               not_before,
+                                                         gint64               not_after,
+                                                         GBytes              *wrapped_key,
+                                                         GError             **error);
+gboolean            teken_ca_store_set_current_certificate (TekenCaStore     *self,
+                                                         gint64               account_id,
+                                                         gint64               certificate_id,
+                                                         GError             **error);
+TekenCaAccount     *teken_ca_store_find_account_by_nik  (TekenCaStore        *self,
+                                                         const char          *nik);
+TekenCaAccount     *teken_ca_store_find_account_by_email (TekenCaStore       *self,
+                                                         const char          *email);
+TekenCaCertificate *teken_ca_store_get_certificate      (TekenCaStore        *self,
+                                                         gint64               id);
+TekenCaCertificate *teken_ca_store_find_certificate_by_serial (TekenCaStore  *self,
+                                                         const char          *serial);
+GPtrArray          *teken_ca_store_list_revoked         (TekenCaStore        *self);
+gboolean            teken_ca_store_set_key_failures     (TekenCaStore        *self,
+                                                         gint64               certificate_id,
+                                                         int                  failures,
+                                                         GError             **error);
+gboolean            teken_ca_store_add_client           (TekenCaStore        *self,
+                                                         const char          *client_id,
+                                                         const char          *secret_hash,
+                                                         GError             **error);
+char               *teken_ca_store_get_client_secret_hash (TekenCaStore      *self,
+                                                         const char          *client_id);
+
+G_END_DECLS

@@ -1,0 +1,935 @@
+/* test-ca-server.c
+ *
+ * Copyright 2026 The Teken authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+/* teken-ca end to end: `init` in a temporary directory, `serve` on
+ * 127.0.0.1 port 0 as a real process, then real HTTPS with a client that
+ * trusts only the new root.pem. The tests run in order and share the server:
+ * the lock-out comes after the signing tests, and the last test stops the
+ * server and greps everything it printed for the secrets used. */
+
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <openssl/pem.h>
+
+#include "teken-cms.h"
+#include "teken-cms-verify.h"
+#include "teken-x509-private.h"
+
+#define HOLDER_NIK "9971010101900001"
+#define HOLDER_PASSPHRASE "Frasa-Demo2!"
+#define UNKNOWN_NIK "9971010101909999"
+
+static const char * const wrong_passphrases[] = {
+  "Salah-Frasa1!", "Salah-Frasa2!", "Salah-Frasa3!", "Salah-Frasa4!", "Salah-Frasa5!", "Salah-Frasa6!",
+};
+
+static const char content[] = "%PDF-1.7\nthe byte ranges teken-ca signs a digest of\n%%EOF\n";
+
+static struct
+{
+  char *dir;
+  char *data_dir;
+  char *root_pem;
+  char *url;
+  char *client_secret;
+  GSubprocess *server;
+  GDataInputStream *output;
+  SoupSession *session;
+  GBytes *cms;
+} ca;
+
+static char *
+temp_path (const char *name)
+{
+  return g_build_filename (ca.dir, name, NULL);
+}
+
+static void
+write_file (const char *name,
+            GBytes     *bytes)
+{
+  g_autofree char *path = temp_path (name);
+  g_autoptr(GError) error = NULL;
+
+  g_file_set_contents (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), &error);
+  g_assert_no_error (error);
+}
+
+/* Runs a tool to the end; returns its exit status, with what it printed. */
+static int
+run_tool (const char * const *argv,
+          char              **output)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  g_spawn_sync (ca.dir, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
+                &out, &err, &status, &error);
+  g_assert_no_error (error);
+  if (output != NULL)
+    *output = g_strconcat (out, err, NULL);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_test_message ("%s failed:\n%s%s", argv[0], out, err);
+  return g_spawn_check_wait_status (status, NULL) ? 0 : 1;
+}
+
+static GBytes *
+send_request (const char  *method,
+              const char  *path,
+              const char  *content_type,
+              GBytes      *body,
+              gboolean     client_auth,
+              guint       *status)
+{
+  g_autofree char *uri = g_strconcat (ca.url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
+  g_autoptr(GError) error = NULL;
+  GBytes *response;
+
+  g_assert_nonnull (msg);
+  if (body != NULL)
+    soup_message_set_request_body_from_bytes (msg, content_type, body);
+  if (client_auth)
+    {
+      g_autofree char *pair = g_strconcat ("demo:", ca.client_secret, NULL);
+      g_autofree char *encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
+      g_autofree char *header = g_strconcat ("Basic ", encoded, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", header);
+    }
+
+  response = soup_session_send_and_read (ca.session, msg, NULL, &error);
+  g_assert_no_error (error);
+  *status = soup_message_get_status (msg);
+  return response;
+}
+
+/* POSTs @json with client credentials; returns the parsed object. */
+static JsonObject *
+post_json (const char *path,
+           const char *json,
+           guint      *status)
+{
+  g_autoptr(GBytes) body = g_bytes_new (json, strlen (json));
+  g_autoptr(GBytes) response = send_request ("POST", path, "application/json", body, TRUE, status);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonNode *root;
+
+  json_parser_load_from_data (parser, g_bytes_get_data (response, NULL),
+                              g_bytes_get_size (response), &error);
+  g_assert_no_error (error);
+  root = json_parser_get_root (parser);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (root));
+  return json_object_ref (json_node_get_object (root));
+}
+
+/* The shape of docs/api.md §3.1. */
+static void
+assert_error (JsonObject *object,
+              guint       status,
+              guint       expected_status,
+              int         code,
+              const char *error_id)
+{
+  g_assert_cmpuint (status, ==, expected_status);
+  g_assert_cmpint (json_object_get_int_member (object, "status_code"), ==, code);
+  g_assert_cmpstr (json_object_get_string_member (object, "error"), ==, error_id);
+  g_assert_cmpuint (strlen (json_object_get_string_member (object, "message")), >, 10);
+}
+
+/* @level NULL: the default, PAdES_BASELINE_T. */
+static char *
+sign_request_at_level (const char *passphrase,
+                       GBytes     *digest,
+                       const char *level)
+{
+  g_autofree char *digest_b64 = g_base64_encode (g_bytes_get_data (digest, NULL),
+                                                 g_bytes_get_size (digest));
+
+  g_autofree char *level_member = level != NULL ? g_strdup_printf ("\"signatureLevel\": \"%s\", ", level)
+                                                 : g_strdup ("");
+
+  return g_strdup_printf ("{\"nik\": \"%s\", \"passphrase\": \"%s\", \"idSubscriber\": null,"
+                          " \"signaturePropertiesHashMap\": {\"surat-1\": {"
+                          "\"documentDigestBase64\": \"%s\", %s\"tampilan\": \"INVISIBLE\"}}}",
+                          HOLDER_NIK, passphrase, digest_b64, level_member);
+}
+
+static char *
+sign_request (const char *passphrase,
+              GBytes     *digest)
+{
+  return sign_request_at_level (passphrase, digest, "PAdES_BASELINE_B");
+}
+
+static GBytes *
+content_digest (void)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize length = sizeof digest;
+
+  g_checksum_update (checksum, (const guchar *) content, strlen (content));
+  g_checksum_get_digest (checksum, digest, &length);
+  return g_bytes_new (digest, length);
+}
+
+/* A failed assertion aborts this process; the server must not outlive it. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+static void
+start_server (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GKeyFile) client = g_key_file_new ();
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autofree char *client_ini = NULL;
+  g_autofree char *line = NULL;
+  const char *bin = g_getenv ("TEKEN_CA_BIN");
+  const char *seed = g_getenv ("TEKEN_CA_SEED");
+
+  g_assert_nonnull (bin);
+  g_assert_nonnull (seed);
+
+  ca.dir = g_dir_make_tmp ("teken-ca-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  ca.data_dir = temp_path ("data");
+  ca.root_pem = g_build_filename (ca.data_dir, "root.pem", NULL);
+
+  {
+    const char * const argv[] = { bin, "init", ca.data_dir, "--seed", seed, NULL };
+
+    g_assert_cmpint (run_tool (argv, NULL), ==, 0);
+  }
+
+  client_ini = g_build_filename (ca.data_dir, "clients", "demo.ini", NULL);
+  g_key_file_load_from_file (client, client_ini, G_KEY_FILE_NONE, &error);
+  g_assert_no_error (error);
+  ca.client_secret = g_key_file_get_string (client, "client", "client_secret", &error);
+  g_assert_no_error (error);
+
+  /* Everything the server prints, debug messages included, for the last test. */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  ca.server = g_subprocess_launcher_spawn (launcher, &error, bin, "serve", ca.data_dir,
+                                           "--address", "127.0.0.1", "--port", "0", NULL);
+  g_assert_no_error (error);
+
+  ca.output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (ca.server));
+  while ((line = g_data_input_stream_read_line_utf8 (ca.output, NULL, NULL, &error)) != NULL)
+    {
+      if (g_str_has_prefix (line, "teken-ca: listening on https://127.0.0.1:"))
+        {
+          ca.url = g_strdup (line + strlen ("teken-ca: listening on "));
+          break;
+        }
+      g_clear_pointer (&line, g_free);
+    }
+  g_assert_no_error (error);
+  g_assert_nonnull (ca.url);
+
+  database = g_tls_file_database_new (ca.root_pem, &error);
+  g_assert_no_error (error);
+  ca.session = soup_session_new_with_options ("tls-database", database, "timeout", 30,
+                                            "max-conns-per-host", 8, NULL);
+  /* Loopback only: no proxy lookup (libproxy also trips AddressSanitizer). */
+  soup_session_set_proxy_resolver (ca.session, NULL);
+}
+
+static char *
+stop_server (void)
+{
+  g_autoptr(GError) error = NULL;
+  GString *rest = g_string_new (NULL);
+  char *line;
+
+  if (ca.server == NULL)
+    return g_string_free (rest, FALSE);
+
+  g_subprocess_send_signal (ca.server, SIGTERM);
+  while ((line = g_data_input_stream_read_line_utf8 (ca.output, NULL, NULL, &error)) != NULL)
+    {
+      g_string_append_printf (rest, "%s\n", line);
+      g_free (line);
+    }
+  g_subprocess_wait_check (ca.server, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&ca.output);
+  g_clear_object (&ca.server);
+  return g_string_free (rest, FALSE);
+}
+
+static void
+test_info (void)
+{
+  guint status = 0;
+  g_autoptr(GBytes) response = send_request ("GET", "/api/teken/v1/info", NULL, NULL, FALSE, &status);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  JsonObject *info;
+
+  g_assert_cmpuint (status, ==, 200);
+  json_parser_load_from_data (parser, g_bytes_get_data (response, NULL), g_bytes_get_size (response), &error);
+  g_assert_no_error (error);
+  info = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (info, "server"), ==, "teken-ca");
+  g_assert_cmpint (json_object_get_int_member (info, "api_version"), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (info, "limits"),
+                                               "max_documents"), ==, 100);
+}
+
+static void
+assert_mode (const char *relative,
+             guint       mode)
+{
+  g_autofree char *path = g_build_filename (ca.data_dir, relative, NULL);
+  GStatBuf buf;
+
+  g_assert_cmpint (g_stat (path, &buf), ==, 0);
+  g_assert_cmpuint (buf.st_mode & 0777, ==, mode);
+}
+
+static void
+test_data_dir (void)
+{
+  const char * const keys[] = { "root", "issuing", "tsa", "ocsp", "tls" };
+  g_autofree char *url_file = g_build_filename (ca.data_dir, "serve.url", NULL);
+  g_autofree char *url = NULL;
+
+  assert_mode ("keys", 0700);
+  for (gsize i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_autofree char *key = g_strconcat ("keys/", keys[i], ".key", NULL);
+
+      assert_mode (key, 0600);
+    }
+  assert_mode ("clients/demo.ini", 0600);
+  g_assert_true (g_file_test (ca.root_pem, G_FILE_TEST_IS_REGULAR));
+
+  /* serve writes the URL it listens on (docs/api.md §15). */
+  g_assert_true (g_file_get_contents (url_file, &url, NULL, NULL));
+  g_assert_cmpstr (g_strstrip (url), ==, ca.url);
+}
+
+static void
+test_check_status (void)
+{
+  guint status = 0;
+  g_autoptr(JsonObject) holder = post_json ("/api/v2/user/check/status", "{\"nik\": \"" HOLDER_NIK "\"}", &status);
+  g_autoptr(JsonObject) unknown = NULL;
+  g_autoptr(JsonObject) by_email = NULL;
+  g_autoptr(JsonObject) bad_nik = NULL;
+  g_autoptr(JsonObject) missing = NULL;
+  g_autoptr(JsonObject) not_json = NULL;
+
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpint (json_object_get_int_member (holder, "status_code"), ==, 1111);
+  g_assert_cmpstr (json_object_get_string_member (holder, "status"), ==, "ISSUE");
+  g_assert_cmpstr (json_object_get_string_member (holder, "verification_status"), ==, "VERIFIED");
+
+  unknown = post_json ("/api/v2/user/check/status", "{\"nik\": \"" UNKNOWN_NIK "\"}", &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpint (json_object_get_int_member (unknown, "status_code"), ==, 1110);
+  g_assert_cmpstr (json_object_get_string_member (unknown, "status"), ==, "NOT_REGISTERED");
+  g_assert_true (json_object_get_null_member (unknown, "verification_status"));
+
+  by_email = post_json ("/api/v2/user/check/status",
+                        "{\"email\": \"budi.santoso@pns.kotacontoh.go.id\", \"extra\": 1}", &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (by_email, "status"), ==, "ISSUE");
+
+  bad_nik = post_json ("/api/v2/user/check/status", "{\"nik\": 9971010101900001}", &status);
+  assert_error (bad_nik, status, 400, 4015, "field_invalid");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (bad_nik, "details"), "field"),
+                   ==, "nik");
+
+  missing = post_json ("/api/v2/user/check/status", "{}", &status);
+  assert_error (missing, status, 400, 4014, "field_required");
+
+  not_json = post_json ("/api/v2/user/check/status", "{\"nik\": ", &status);
+  assert_error (not_json, status, 400, 8008, "malformed_request");
+}
+
+static void
+test_request_errors (void)
+{
+  guint status = 0;
+  g_autoptr(GBytes) body = g_bytes_new_static ("{\"nik\": \"" HOLDER_NIK "\"}", 28);
+  g_autoptr(GBytes) no_auth = send_request ("POST", "/api/v2/user/check/status", "application/json",
+                                            body, FALSE, &status);
+  g_autoptr(GBytes) not_found = NULL;
+  g_autoptr(GBytes) wrong_method = NULL;
+  g_autoptr(GBytes) wrong_type = NULL;
+  g_autoptr(GBytes) large = NULL;
+  g_autoptr(GBytes) too_large = NULL;
+  g_autofree char *filler = NULL;
+
+  g_assert_cmpuint (status, ==, 401);
+  g_assert_nonnull (strstr (g_bytes_get_data (no_auth, NULL), "\"status_code\":8001"));
+
+  not_found = send_request ("GET", "/api/v2/seal/whatever", NULL, NULL, TRUE, &status);
+  g_assert_cmpuint (status, ==, 404);
+  g_assert_nonnull (strstr (g_bytes_get_data (not_found, NULL), "\"status_code\":8004"));
+
+  wrong_method = send_request ("GET", "/api/v2/user/check/status", NULL, NULL, TRUE, &status);
+  g_assert_cmpuint (status, ==, 405);
+  g_assert_nonnull (strstr (g_bytes_get_data (wrong_method, NULL), "\"status_code\":8005"));
+
+  wrong_type = send_request ("POST", "/api/v2/user/check/status", "text/plain", body, TRUE, &status);
+  g_assert_cmpuint (status, ==, 415);
+  g_assert_nonnull (strstr (g_bytes_get_data (wrong_type, NULL), "\"status_code\":8007"));
+
+  filler = g_strnfill (300 * 1024, ' ');
+  large = g_bytes_new (filler, strlen (filler));
+  too_large = send_request ("POST", "/api/v2/sign/hash/pdf", "application/json", large, TRUE, &status);
+  g_assert_cmpuint (status, ==, 413);
+  g_assert_nonnull (strstr (g_bytes_get_data (too_large, NULL), "\"status_code\":8006"));
+}
+
+static void
+test_sign_hash (void)
+{
+  g_autoptr(GBytes) digest = content_digest ();
+  g_autofree char *request = sign_request_at_level (HOLDER_PASSPHRASE, digest, NULL);
+  guint status = 0;
+  g_autoptr(JsonObject) response = post_json ("/api/v2/sign/hash/pdf", request, &status);
+  g_autoptr(TekenCmsVerification) verification = NULL;
+  g_autoptr(TekenCmsVerification) timestamp = NULL;
+  g_autoptr(GBytes) content_bytes = g_bytes_new_static (content, strlen (content));
+  g_autoptr(GBytes) signed_digest = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree guint8 *der = NULL;
+  g_autofree char *cms_path = temp_path ("signature.der");
+  g_autofree char *content_path = temp_path ("content.bin");
+  JsonObject *data;
+  JsonObject *map;
+  gsize length = 0;
+
+  g_assert_cmpuint (status, ==, 200);
+  data = json_object_get_object_member (response, "data");
+  g_assert_true (json_object_get_null_member (data, "validationData"));
+  map = json_object_get_object_member (data, "cmsSignedDataHashMap");
+  g_assert_cmpuint (json_object_get_size (map), ==, 1);
+  der = g_base64_decode (json_object_get_string_member (map, "surat-1"), &length);
+  g_assert_cmpuint (length, >, 1000);
+  g_assert_cmpuint (length, <=, 16384);
+  ca.cms = g_bytes_new (der, length);
+
+  /* The core's verifier: the digest is the one sent, and the bytes match. */
+  g_assert_true (teken_cms_get_message_digest (ca.cms, &signed_digest, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (signed_digest, digest));
+  verification = teken_cms_verification_new (ca.cms, &error);
+  g_assert_no_error (error);
+  teken_cms_verification_update (verification, (const guint8 *) content, strlen (content));
+  g_assert_true (teken_cms_verification_finish (verification));
+  g_assert_cmpstr (teken_cms_verification_get_digest_algorithm (verification), ==, "SHA-256");
+
+  /* Level T by default: a signature timestamp from teken-ca's TSA. */
+  g_assert_true (teken_cms_verification_has_timestamp (verification));
+  timestamp = teken_cms_verification_verify_timestamp (verification, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (timestamp);
+  g_assert_nonnull (teken_cms_verification_get_timestamp_time (timestamp));
+
+  /* And OpenSSL, over the original bytes, against the new root only. */
+  write_file ("signature.der", ca.cms);
+  write_file ("content.bin", content_bytes);
+  {
+    const char * const argv[] = { "openssl", "cms", "-verify", "-binary", "-inform", "DER",
+                                  "-in", cms_path, "-content", content_path,
+                                  "-CAfile", ca.root_pem, "-purpose", "any", "-out", "/dev/null", NULL };
+    g_autofree char *output = NULL;
+
+    g_assert_cmpint (run_tool (argv, &output), ==, 0);
+    g_assert_nonnull (strstr (output, "Verification successful"));
+  }
+}
+
+static GBytes *
+decode_member (JsonArray *array,
+               guint      index)
+{
+  gsize length = 0;
+  guint8 *der = g_base64_decode (json_array_get_string_element (array, index), &length);
+
+  return g_bytes_new_take (der, length);
+}
+
+/* PAdES LT: the revocation data for the document security store. */
+static void
+test_sign_hash_lt (void)
+{
+  g_autoptr(GBytes) digest = content_digest ();
+  g_autofree char *request = sign_request_at_level (HOLDER_PASSPHRASE, digest, "PAdES_BASELINE_LT");
+  guint status = 0;
+  g_autoptr(JsonObject) response = post_json ("/api/v2/sign/hash/pdf", request, &status);
+  JsonObject *validation;
+  JsonArray *certificates;
+  JsonArray *ocsp;
+  JsonArray *crls;
+
+  g_assert_cmpuint (status, ==, 200);
+  validation = json_object_get_object_member (json_object_get_object_member (response, "data"),
+                                              "validationData");
+  g_assert_nonnull (validation);
+  certificates = json_object_get_array_member (validation, "certificates");
+  ocsp = json_object_get_array_member (validation, "ocspResponses");
+  crls = json_object_get_array_member (validation, "crls");
+  g_assert_cmpuint (json_array_get_length (certificates), ==, 3);
+  g_assert_cmpuint (json_array_get_length (ocsp), ==, 2);
+  g_assert_cmpuint (json_array_get_length (crls), ==, 2);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr(GBytes) der = decode_member (certificates, i);
+      const guint8 *p = g_bytes_get_data (der, NULL);
+      g_autoptr(X509) cert = d2i_X509 (NULL, &p, g_bytes_get_size (der));
+
+      g_assert_nonnull (cert);
+    }
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GBytes) der = decode_member (ocsp, i);
+      const guint8 *p = g_bytes_get_data (der, NULL);
+      g_autoptr(OCSP_RESPONSE) ocsp_response = d2i_OCSP_RESPONSE (NULL, &p, g_bytes_get_size (der));
+      g_autoptr(OCSP_BASICRESP) basic = NULL;
+
+      g_assert_nonnull (ocsp_response);
+      g_assert_cmpint (OCSP_response_status (ocsp_response), ==, OCSP_RESPONSE_STATUS_SUCCESSFUL);
+      basic = OCSP_response_get1_basic (ocsp_response);
+      g_assert_nonnull (basic);
+      g_assert_cmpint (OCSP_single_get0_status (OCSP_resp_get0 (basic, 0), NULL, NULL, NULL, NULL),
+                       ==, V_OCSP_CERTSTATUS_GOOD);
+    }
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(GBytes) der = decode_member (crls, i);
+      const guint8 *p = g_bytes_get_data (der, NULL);
+      g_autoptr(X509_CRL) crl = d2i_X509_CRL (NULL, &p, g_bytes_get_size (der));
+
+      g_assert_nonnull (crl);
+    }
+}
+
+typedef struct
+{
+  GMainLoop *loop;
+  int pending;
+  int succeeded;
+} Parallel;
+
+static void
+parallel_sent_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Parallel *parallel = user_data;
+  SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
+  g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+
+  if (body != NULL && soup_message_get_status (msg) == 200 &&
+      strstr (g_bytes_get_data (body, NULL), "cmsSignedDataHashMap") != NULL)
+    parallel->succeeded++;
+  if (--parallel->pending == 0)
+    g_main_loop_quit (parallel->loop);
+}
+
+/* Signing runs in worker threads: parallel requests all succeed, and the
+ * server keeps answering other requests meanwhile. */
+static void
+test_parallel_signing (void)
+{
+  g_autoptr(GBytes) digest = content_digest ();
+  g_autofree char *request = sign_request (HOLDER_PASSPHRASE, digest);
+  g_autofree char *uri = g_strconcat (ca.url, "/api/v2/sign/hash/pdf", NULL);
+  g_autofree char *pair = g_strconcat ("demo:", ca.client_secret, NULL);
+  g_autofree char *encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
+  g_autofree char *header = g_strconcat ("Basic ", encoded, NULL);
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  GPtrArray *messages = g_ptr_array_new_with_free_func (g_object_unref);
+  Parallel parallel = { loop, 6, 0 };
+
+  for (int i = 0; i < parallel.pending; i++)
+    {
+      SoupMessage *msg = soup_message_new ("POST", uri);
+      g_autoptr(GBytes) body = g_bytes_new (request, strlen (request));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", body);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", header);
+      soup_session_send_and_read_async (ca.session, msg, G_PRIORITY_DEFAULT, NULL,
+                                        parallel_sent_cb, &parallel);
+      g_ptr_array_add (messages, msg);
+    }
+  g_main_loop_run (loop);
+  g_ptr_array_unref (messages);
+
+  g_assert_cmpint (parallel.succeeded, ==, 6);
+}
+
+static void
+test_wrong_passphrase (void)
+{
+  g_autoptr(GBytes) digest = content_digest ();
+  guint status = 0;
+
+  /* A success resets the count of failures. */
+  for (int round = 0; round < 2; round++)
+    {
+      g_autofree char *wrong = sign_request (wrong_passphrases[0], digest);
+      g_autofree char *right = sign_request (HOLDER_PASSPHRASE, digest);
+      g_autoptr(JsonObject) failed = post_json ("/api/v2/sign/hash/pdf", wrong, &status);
+      g_autoptr(JsonObject) signed_ok = NULL;
+
+      assert_error (failed, status, 400, 2031, "wrong_passphrase");
+      g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (failed, "details"),
+                                                   "attempts_left"), ==, 4);
+      signed_ok = post_json ("/api/v2/sign/hash/pdf", right, &status);
+      g_assert_cmpuint (status, ==, 200);
+    }
+
+  /* A malformed request never uses up an attempt. */
+  {
+    g_autoptr(JsonObject) bad = post_json ("/api/v2/sign/hash/pdf",
+                                           "{\"nik\": \"" HOLDER_NIK "\", \"passphrase\": \"Salah-Frasa1!\","
+                                           " \"signaturePropertiesHashMap\": {\"0\": {\"documentDigestBase64\": \"AAAA\"}}}",
+                                           &status);
+    assert_error (bad, status, 400, 4015, "field_invalid");
+  }
+
+  for (int i = 1; i <= 5; i++)
+    {
+      g_autofree char *wrong = sign_request (wrong_passphrases[i], digest);
+      g_autoptr(JsonObject) failed = post_json ("/api/v2/sign/hash/pdf", wrong, &status);
+
+      if (i < 5)
+        {
+          assert_error (failed, status, 400, 2031, "wrong_passphrase");
+          g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (failed, "details"),
+                                                       "attempts_left"), ==, 5 - i);
+        }
+      else
+        assert_error (failed, status, 423, 8402, "key_locked");
+    }
+
+  /* Locked: even the right passphrase is refused, before it is tried. */
+  {
+    g_autofree char *right = sign_request (HOLDER_PASSPHRASE, digest);
+    g_autoptr(JsonObject) locked = post_json ("/api/v2/sign/hash/pdf", right, &status);
+
+    assert_error (locked, status, 423, 8402, "key_locked");
+  }
+
+  /* Other holders' states: not registered. */
+  {
+    g_autoptr(JsonObject) unknown = post_json ("/api/v2/sign/hash/pdf",
+                                               "{\"nik\": \"" UNKNOWN_NIK "\", \"passphrase\": \"Salah-Frasa1!\","
+                                               " \"signaturePropertiesHashMap\": {\"0\": {\"documentDigestBase64\":"
+                                               " \"n4bQgYhMfWWaL+qgxVrQFaO/TxsrC4Is0V1sFbDwCgg=\"}}}",
+                                               &status);
+    assert_error (unknown, status, 400, 2011, "user_not_registered");
+  }
+}
+
+static void
+save_pem (const char *name,
+          X509       *cert)
+{
+  g_autofree char *path = temp_path (name);
+  g_autoptr(BIO) bio = BIO_new_file (path, "w");
+
+  g_assert_nonnull (bio);
+  g_assert_true (PEM_write_bio_X509 (bio, cert));
+}
+
+static void
+save_issuing_and_holder (void)
+{
+  guint status = 0;
+  g_autoptr(GBytes) issuing = send_request ("GET", "/pki/issuing.crt", NULL, NULL, FALSE, &status);
+  const guint8 *p = g_bytes_get_data (issuing, NULL);
+  g_autoptr(X509) issuing_cert = d2i_X509 (NULL, &p, g_bytes_get_size (issuing));
+  g_autoptr(X509) holder = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_nonnull (issuing_cert);
+  save_pem ("issuing.pem", issuing_cert);
+
+  g_assert_nonnull (ca.cms);
+  holder = teken_cms_get_signer_certificate (ca.cms, &error);
+  g_assert_no_error (error);
+  save_pem ("holder.pem", holder);
+}
+
+static void
+test_ca_certificates (void)
+{
+  guint status = 0;
+  g_autoptr(GBytes) chain = send_request ("GET", "/pki/ca", NULL, NULL, FALSE, &status);
+  g_autofree char *root = NULL;
+
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_true (g_file_get_contents (ca.root_pem, &root, NULL, NULL));
+  /* Issuing CA first, then the root, PEM. */
+  g_assert_nonnull (strstr (g_bytes_get_data (chain, NULL), "-----BEGIN CERTIFICATE-----"));
+  g_assert_true (g_str_has_suffix (g_bytes_get_data (chain, NULL), root));
+  save_issuing_and_holder ();
+}
+
+static void
+test_chain (void)
+{
+  guint status = 0;
+  g_autoptr(GBytes) response = send_request ("GET", "/api/v2/user/certificate/chain/" HOLDER_NIK,
+                                             NULL, NULL, TRUE, &status);
+  g_autoptr(GBytes) unknown = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(X509) signer = NULL;
+  g_autofree guint8 *signer_der = NULL;
+  g_autofree guint8 *leaf = NULL;
+  JsonObject *object;
+  JsonArray *data;
+  gsize leaf_length = 0;
+  int signer_length;
+
+  g_assert_cmpuint (status, ==, 200);
+  json_parser_load_from_data (parser, g_bytes_get_data (response, NULL), g_bytes_get_size (response), &error);
+  g_assert_no_error (error);
+  object = json_node_get_object (json_parser_get_root (parser));
+  g_assert_true (json_object_get_boolean_member (object, "success"));
+  data = json_object_get_array_member (object, "data");
+  g_assert_cmpuint (json_array_get_length (data), ==, 3);
+
+  /* The leaf is the certificate that signed in /ca/sign-hash. */
+  signer = teken_cms_get_signer_certificate (ca.cms, &error);
+  g_assert_no_error (error);
+  signer_length = i2d_X509 (signer, &signer_der);
+  leaf = g_base64_decode (json_array_get_string_element (data, 0), &leaf_length);
+  g_assert_cmpmem (leaf, leaf_length, signer_der, signer_length);
+
+  unknown = send_request ("GET", "/api/v2/user/certificate/chain/" UNKNOWN_NIK, NULL, NULL, TRUE, &status);
+  g_assert_cmpuint (status, ==, 400);
+  g_assert_nonnull (strstr (g_bytes_get_data (unknown, NULL), "\"status_code\":2011"));
+}
+
+static void
+test_crl (void)
+{
+  guint status = 0;
+  g_autoptr(GBytes) crl = send_request ("GET", "/pki/crl", NULL, NULL, FALSE, &status);
+  g_autoptr(GBytes) root_crl = send_request ("GET", "/pki/root.crl", NULL, NULL, FALSE, &status);
+  g_autofree char *crl_path = temp_path ("issuing.crl");
+  g_autofree char *issuing_path = temp_path ("issuing.pem");
+  g_autofree char *output = NULL;
+  const char * const argv[] = { "openssl", "crl", "-inform", "DER", "-in", crl_path, "-noout", "-text",
+                                "-CAfile", issuing_path, NULL };
+
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpuint (g_bytes_get_size (root_crl), >, 100);
+  status = 0;
+  g_clear_pointer (&crl, g_bytes_unref);
+  crl = send_request ("GET", "/pki/crl", NULL, NULL, FALSE, &status);
+  g_assert_cmpuint (status, ==, 200);
+  write_file ("issuing.crl", crl);
+  g_assert_cmpint (run_tool (argv, &output), ==, 0);
+  g_assert_nonnull (strstr (output, "Issuer: C = ID, O = Teken, CN = Teken Demo Issuing CA"));
+  g_assert_nonnull (strstr (output, "X509v3 CRL Number"));
+  g_assert_nonnull (strstr (output, "verify OK"));
+}
+
+static void
+test_ocsp (void)
+{
+  g_autofree char *issuing = temp_path ("issuing.pem");
+  g_autofree char *holder = temp_path ("holder.pem");
+  g_autofree char *url = g_strconcat (ca.url, "/pki/ocsp", NULL);
+  g_autofree char *request_path = temp_path ("ocsp-request.der");
+  g_autofree char *response_path = temp_path ("ocsp-response.der");
+  g_autofree char *output = NULL;
+  g_autofree char *get_output = NULL;
+  g_autofree char *request = NULL;
+  g_autofree char *encoded = NULL;
+  g_autofree char *escaped = NULL;
+  g_autofree char *get_path = NULL;
+  g_autoptr(GBytes) response = NULL;
+  gsize length = 0;
+  guint status = 0;
+
+  /* POST, by openssl itself. */
+  {
+    const char * const argv[] = { "openssl", "ocsp", "-issuer", issuing, "-cert", holder,
+                                  "-url", url, "-CAfile", ca.root_pem, "-reqout", request_path, NULL };
+
+    g_assert_cmpint (run_tool (argv, &output), ==, 0);
+    g_assert_nonnull (strstr (output, "Response verify OK"));
+    g_assert_nonnull (strstr (output, "holder.pem: good"));
+  }
+
+  /* GET (RFC 6960 A.1) with the same request, checked by openssl. */
+  g_assert_true (g_file_get_contents (request_path, &request, &length, NULL));
+  encoded = g_base64_encode ((const guchar *) request, length);
+  escaped = g_uri_escape_string (encoded, NULL, FALSE);
+  get_path = g_strconcat ("/pki/ocsp/", escaped, NULL);
+  response = send_request ("GET", get_path, NULL, NULL, FALSE, &status);
+  g_assert_cmpuint (status, ==, 200);
+  write_file ("ocsp-response.der", response);
+  {
+    const char * const argv[] = { "openssl", "ocsp", "-no_nonce", "-respin", response_path, "-issuer", issuing,
+                                  "-cert", holder, "-CAfile", ca.root_pem, NULL };
+
+    g_assert_cmpint (run_tool (argv, &get_output), ==, 0);
+    g_assert_nonnull (strstr (get_output, "Response verify OK"));
+    g_assert_nonnull (strstr (get_output, "holder.pem: good"));
+  }
+}
+
+static void
+test_tsa (void)
+{
+  g_autofree char *query_path = temp_path ("query.tsq");
+  g_autofree char *reply_path = temp_path ("reply.tsr");
+  g_autofree char *content_path = temp_path ("content.bin");
+  g_autofree char *issuing = temp_path ("issuing.pem");
+  g_autofree char *query = NULL;
+  g_autofree char *output = NULL;
+  g_autoptr(GBytes) query_bytes = NULL;
+  g_autoptr(GBytes) reply = NULL;
+  gsize length = 0;
+  guint status = 0;
+
+  {
+    const char * const argv[] = { "openssl", "ts", "-query", "-data", content_path, "-sha256",
+                                  "-cert", "-out", query_path, NULL };
+
+    g_assert_cmpint (run_tool (argv, NULL), ==, 0);
+  }
+
+  g_assert_true (g_file_get_contents (query_path, &query, &length, NULL));
+  query_bytes = g_bytes_new (query, length);
+  reply = send_request ("POST", "/pki/tsa", "application/timestamp-query", query_bytes, FALSE, &status);
+  g_assert_cmpuint (status, ==, 200);
+  write_file ("reply.tsr", reply);
+
+  {
+    const char * const argv[] = { "openssl", "ts", "-verify", "-in", reply_path, "-queryfile", query_path,
+                                  "-CAfile", ca.root_pem, "-untrusted", issuing, NULL };
+
+    g_assert_cmpint (run_tool (argv, &output), ==, 0);
+    g_assert_nonnull (strstr (output, "Verification: OK"));
+  }
+}
+
+static gboolean
+file_contains (const char *path,
+               const char *needle)
+{
+  g_autofree char *data = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (path, &data, &length, NULL))
+    return FALSE;
+  return memmem (data, length, needle, strlen (needle)) != NULL;
+}
+
+static void
+test_no_secrets_logged (void)
+{
+  g_autofree char *output = stop_server ();
+  g_autofree char *db = g_build_filename (ca.data_dir, "teken-ca.db", NULL);
+  g_autofree char *wal = g_build_filename (ca.data_dir, "teken-ca.db-wal", NULL);
+
+  /* It logged the requests, at debug level too... */
+  g_assert_nonnull (strstr (output, "POST /api/v2/sign/hash/pdf 200"));
+  /* The NIK of the chain endpoint's path is not logged. */
+  g_assert_nonnull (strstr (output, "GET /api/v2/user/certificate/chain/{nik} 200"));
+  g_assert_null (strstr (output, "chain/" HOLDER_NIK));
+  /* ...but none of the secrets it was given. */
+  g_assert_null (strstr (output, HOLDER_PASSPHRASE));
+  for (gsize i = 0; i < G_N_ELEMENTS (wrong_passphrases); i++)
+    g_assert_null (strstr (output, wrong_passphrases[i]));
+  g_assert_null (strstr (output, ca.client_secret));
+  g_assert_false (file_contains (db, HOLDER_PASSPHRASE));
+  g_assert_false (file_contains (wal, HOLDER_PASSPHRASE));
+  g_assert_false (file_contains (db, ca.client_secret));
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *leftover = NULL;
+  int result;
+
+  g_test_init (&argc, &argv, NULL);
+
+  start_server ();
+
+  g_test_add_func ("/ca/data-dir", test_data_dir);
+  g_test_add_func ("/ca/info", test_info);
+  g_test_add_func ("/ca/check-status", test_check_status);
+  g_test_add_func ("/ca/request-errors", test_request_errors);
+  g_test_add_func ("/ca/sign-hash", test_sign_hash);
+  g_test_add_func ("/ca/ca-certificates", test_ca_certificates);
+  g_test_add_func ("/ca/chain", test_chain);
+  g_test_add_func ("/ca/crl", test_crl);
+  g_test_add_func ("/ca/ocsp", test_ocsp);
+  g_test_add_func ("/ca/tsa", test_tsa);
+  g_test_add_func ("/ca/sign-hash-lt", test_sign_hash_lt);
+  g_test_add_func ("/ca/parallel-signing", test_parallel_signing);
+  g_test_add_func ("/ca/wrong-passphrase", test_wrong_passphrase);
+  g_test_add_func ("/ca/no-secrets-logged", test_no_secrets_logged);
+
+  result = g_test_run ();
+
+  /* No stray server, whatever failed. */
+  leftover = stop_server ();
+  g_clear_object (&ca.session);
+  g_clear_pointer (&ca.cms, g_bytes_unref);
+  remove_tree (ca.dir);
+  g_free (ca.dir);
+  g_free (ca.data_dir);
+  g_free (ca.root_pem);
+  g_free (ca.url);
+  g_free (ca.client_secret);
+  return result;
+}
