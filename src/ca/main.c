@@ -23,6 +23,7 @@
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 
+#include "teken-ca-auth.h"
 #include "teken-ca-authority.h"
 #include "teken-ca-server.h"
 #include "teken-ca-store.h"
@@ -30,6 +31,7 @@
 #include "teken-openssl-private.h"
 #include "teken-passphrase-policy.h"
 #include "teken-secret.h"
+#include "teken-totp.h"
 
 #define DEFAULT_PUBLIC_URL "https://127.0.0.1:8443"
 
@@ -239,9 +241,53 @@ export_key (EVP_PKEY *key)
   return g_bytes_new_with_free_func (array->data, array->len, wipe_bytes, array);
 }
 
+/* The holder's sign-in: the password as a hash, and the demo TOTP device
+ * when the seed gives one (docs/api.md §13). */
+static gboolean
+add_holder_login (TekenCaStore  *store,
+                  GBytes        *server_key,
+                  gint64         account_id,
+                  char         **row,
+                  const char    *path,
+                  int            line,
+                  GError       **error)
+{
+  g_autoptr(TekenSecret) password = NULL;
+  g_autoptr(GBytes) sealed = NULL;
+  g_autoptr(GError) totp_error = NULL;
+  g_autofree char *hash = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *device_id = NULL;
+  char *secret = row[5];
+  const char *device_name = row[6];
+
+  if (teken_passphrase_check (row[4]) != 0 || strlen (row[4]) > 128)
+    return seed_error (error, path, line, _("the password breaks the password policy"));
+  password = teken_secret_new (row[4], -1);
+  teken_wipe_string (row[4]);
+  if ((hash = teken_ca_password_hash (password, error)) == NULL ||
+      !teken_ca_store_set_password_hash (store, account_id, hash, error))
+    return FALSE;
+
+  if (*secret == '\0')
+    return TRUE;
+  code = teken_totp_code (secret, 0, &totp_error);
+  if (code == NULL)
+    return seed_error (error, path, line, _("totp_secret is not a base32 TOTP secret"));
+  if (*device_name == '\0' || g_utf8_strlen (device_name, -1) > 64)
+    return seed_error (error, path, line, _("device_name must be 1 to 64 characters"));
+  sealed = teken_ca_seal (server_key, secret, error);
+  teken_wipe_string (secret);
+  device_id = teken_ca_random_id ("dev_");
+  return sealed != NULL &&
+         teken_ca_store_add_device (store, account_id, device_id, device_name, sealed, 0,
+                                    g_get_real_time () / G_USEC_PER_SEC, error) != 0;
+}
+
 static gboolean
 add_holder (TekenCaStore      *store,
             TekenCaAuthority  *authority,
+            GBytes            *server_key,
             char             **row,
             const char        *path,
             int                line,
@@ -306,7 +352,7 @@ add_holder (TekenCaStore      *store,
   serial = teken_ca_serial_to_string (X509_get0_serialNumber (cert));
 
   account_id = teken_ca_store_add_account (store, nik, email, name, agency, error);
-  if (account_id == 0)
+  if (account_id == 0 || !add_holder_login (store, server_key, account_id, row, path, line, error))
     return FALSE;
   cert_id = teken_ca_store_add_certificate (store, account_id, serial, der_bytes, now,
                                             now + TEKEN_CA_HOLDER_VALIDITY, wrapped, error);
@@ -318,6 +364,7 @@ add_holder (TekenCaStore      *store,
 static gboolean
 load_seed (TekenCaStore      *store,
            TekenCaAuthority  *authority,
+           GBytes            *server_key,
            const char        *seed_path,
            GError           **error)
 {
@@ -327,7 +374,8 @@ load_seed (TekenCaStore      *store,
   static const char * const personnel_columns[] = { "nip", "nik", "employment_type", "agency", "unit",
                                                     "position", "city", "province", NULL };
   static const char * const agency_columns[] = { "agency", "email_domain", NULL };
-  static const char * const holder_columns[] = { "nik", "email", "nip", "passphrase", NULL };
+  static const char * const holder_columns[] = { "nik", "email", "nip", "passphrase", "password",
+                                                 "totp_secret", "device_name", NULL };
   g_auto(Csv) population = { 0 };
   g_auto(Csv) personnel = { 0 };
   g_auto(Csv) agencies = { 0 };
@@ -356,7 +404,7 @@ load_seed (TekenCaStore      *store,
                        _("%s: the [seed] group has no key “%s”."), seed_path, files[i].key);
           return FALSE;
         }
-      path = g_build_filename (base, name, NULL);
+      path = g_path_is_absolute (name) ? g_strdup (name) : g_build_filename (base, name, NULL);
       if (!read_csv (path, files[i].columns, files[i].csv, error))
         return FALSE;
       if (files[i].csv == &holders)
@@ -395,7 +443,7 @@ load_seed (TekenCaStore      *store,
     {
       g_printerr (_("teken-ca: warning: the seed holds demo passphrases; never use it for a real deployment.\n"));
       for (guint r = 0; r < holders.rows->len; r++)
-        if (!add_holder (store, authority, g_ptr_array_index (holders.rows, r), holders_path,
+        if (!add_holder (store, authority, server_key, g_ptr_array_index (holders.rows, r), holders_path,
                          g_array_index (holders.lines, int, r), error))
           return FALSE;
     }
@@ -455,6 +503,7 @@ run_init (int    argc,
   g_autoptr(GOptionContext) context = g_option_context_new (_("DATADIR — create a teken-ca data directory"));
   g_autoptr(TekenCaStore) store = NULL;
   g_autoptr(TekenCaAuthority) authority = NULL;
+  g_autoptr(GBytes) server_key = NULL;
   g_autoptr(GError) error = NULL;
   const char *data_dir;
   const GOptionEntry entries[] = {
@@ -498,7 +547,8 @@ run_init (int    argc,
     goto failed;
   if ((authority = teken_ca_authority_create (data_dir, store, public_url, &error)) == NULL ||
       !add_demo_client (store, data_dir, &error) ||
-      !load_seed (store, authority, seed, &error) ||
+      (server_key = teken_ca_server_key_load (data_dir, &error)) == NULL ||
+      !load_seed (store, authority, server_key, seed, &error) ||
       !teken_ca_store_commit (store, &error))
     {
       teken_ca_store_rollback (store);
@@ -531,6 +581,8 @@ run_serve (int    argc,
   g_autofree char *url_path = NULL;
   g_autofree char *url_line = NULL;
   int port = 8443;
+  int access_token_lifetime = 900;
+  int lock_duration = 900;
   g_autoptr(GOptionContext) context = g_option_context_new (_("DATADIR — serve the CA over HTTPS"));
   g_autoptr(TekenCaServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
@@ -543,6 +595,10 @@ run_serve (int    argc,
     { "address", 0, 0, G_OPTION_ARG_STRING, &address, N_("The IP address to listen on (127.0.0.1)"), N_("ADDRESS") },
     { "port", 0, 0, G_OPTION_ARG_INT, &port, N_("The port to listen on, 0 for any free one (8443)"), N_("PORT") },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, N_("Address and port together"), N_("HOST:PORT") },
+    { "access-token-lifetime", 0, 0, G_OPTION_ARG_INT, &access_token_lifetime,
+      N_("Seconds an access token lasts (900)"), N_("SECONDS") },
+    { "lock-duration", 0, 0, G_OPTION_ARG_INT, &lock_duration,
+      N_("Seconds an account stays locked after 5 failed sign-ins (900)"), N_("SECONDS") },
     { NULL },
   };
 
@@ -553,7 +609,8 @@ run_serve (int    argc,
       return 2;
     }
   data_dir = data_option != NULL ? data_option : (argc == 2 ? argv[1] : NULL);
-  if (data_dir == NULL || (data_option != NULL && argc != 1) || port < 0 || port > 65535)
+  if (data_dir == NULL || (data_option != NULL && argc != 1) || port < 0 || port > 65535 ||
+      access_token_lifetime <= 0 || lock_duration <= 0)
     {
       g_printerr (_("Usage: teken-ca serve DATADIR [--address 127.0.0.1] [--port 8443]\n"));
       return 2;
@@ -580,6 +637,8 @@ run_serve (int    argc,
     g_debug ("no id_ID.UTF-8 locale: error messages stay untranslated");
 
   server = teken_ca_server_new (data_dir, &error);
+  if (server != NULL)
+    teken_ca_server_set_lifetimes (server, access_token_lifetime, lock_duration);
   if (server == NULL ||
       (url = teken_ca_server_listen (server, address != NULL ? address : "127.0.0.1",
                                      port, &error)) == NULL)

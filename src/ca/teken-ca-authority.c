@@ -784,6 +784,20 @@ teken_ca_authority_get_crl (TekenCaAuthority  *self,
 }
 
 /**
+ * teken_ca_authority_invalidate_crl:
+ *
+ * Drops the cached CRL of the issuing CA after a revocation, so that the
+ * next request gets one that lists it (docs/api.md §11.2).
+ */
+void
+teken_ca_authority_invalidate_crl (TekenCaAuthority *self)
+{
+  g_mutex_lock (&self->lock);
+  g_clear_pointer (&self->crl, g_bytes_unref);
+  g_mutex_unlock (&self->lock);
+}
+
+/**
  * teken_ca_authority_answer_ocsp:
  * @request: the DER of an OCSPRequest
  *

@@ -45,6 +45,7 @@ X509             *teken_ca_authority_issue_holder     (TekenCaAuthority  *self,
 GBytes           *teken_ca_authority_get_crl          (TekenCaAuthority  *self,
                                                        gboolean           root,
                                                        GError           **error);
+void              teken_ca_authority_invalidate_crl  (TekenCaAuthority  *self);
 GBytes           *teken_ca_authority_answer_ocsp      (TekenCaAuthority  *self,
                                                        GBytes            *request);
 GBytes           *teken_ca_authority_answer_timestamp (TekenCaAuthority  *self,

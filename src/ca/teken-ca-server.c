@@ -7,8 +7,10 @@
 
 /* The HTTPS side of teken-ca: routing, client authentication, the JSON error
  * shape of docs/api.md §3, and the endpoints of phase 1 — info, check/status,
- * the chain by NIK, hash signing and the PKI services. One log line per
- * request with no secrets, no query string and no body (§14). */
+ * the chain by NIK, hash signing and the PKI services; and of phase 2 —
+ * holders' sign-in with TOTP (§6.1, §6.2), the account (§6.4) and
+ * revocation (§7.6). One log line per request with no secrets, no query
+ * string and no body (§14). */
 
 #include "config.h"
 
@@ -19,12 +21,14 @@
 #include <openssl/crypto.h>
 #include <openssl/pem.h>
 
+#include "teken-ca-auth.h"
 #include "teken-ca-authority.h"
 #include "teken-ca-server.h"
 #include "teken-ca-store.h"
 #include "teken-cms.h"
 #include "teken-key-wrap.h"
 #include "teken-secret.h"
+#include "teken-totp.h"
 #include "teken-x509-private.h"
 
 struct _TekenCaServer
@@ -36,6 +40,10 @@ struct _TekenCaServer
   TekenCaAuthority *authority;
   SoupServer *soup;
   GMutex key_locks[16];
+  GBytes *server_key;
+  char *dummy_hash;           /* checked for unknown usernames, to take the same time */
+  gint64 access_token_lifetime;
+  gint64 lock_duration;
 };
 
 G_DEFINE_TYPE (TekenCaServer, teken_ca_server, G_TYPE_OBJECT)
@@ -48,11 +56,13 @@ G_DEFINE_TYPE (TekenCaServer, teken_ca_server, G_TYPE_OBJECT)
 #define MAX_DOCUMENTS 100
 #define MAX_CMS_SIZE 16384
 #define MAX_SECRET_LENGTH 128
+#define TOTP_ISSUER "Teken CA"
 
 typedef enum
 {
   AUTH_NONE,
   AUTH_CLIENT,
+  AUTH_HOLDER,
 } AuthKind;
 
 /* What one request produced, for its log line and its headers. */
@@ -65,6 +75,13 @@ typedef struct
   int status_code;
   gint64 started;
   gboolean paused;     /* answered later, by a worker's callback */
+  gint64 account_id;   /* AUTH_HOLDER: the token's holder and session */
+  gint64 session_id;
+  /* Set in a worker thread, which must not touch the message: the answer
+   * waits here for the main thread. */
+  gboolean deferred;
+  guint deferred_status;
+  JsonNode *deferred_body;
 } Request;
 
 typedef void (*Handler) (Request    *request,
@@ -79,6 +96,7 @@ typedef struct
   gboolean json_body;
   gsize max_body;
   Handler handler;
+  gboolean slow;       /* runs scrypt: in a worker thread */
 } Route;
 
 typedef struct
@@ -102,6 +120,8 @@ static const ErrorInfo error_table[] = {
   { 4015, 400, "field_invalid", N_("{field} is not in the right format.") },
   { 8001, 401, "client_unauthorized",
     N_("The CA server does not recognise this application (wrong client credentials). Check the server settings in Preferences.") },
+  { 8002, 401, "session_invalid", N_("Your session has ended. Please sign in again.") },
+  { 8003, 403, "forbidden", N_("You are not allowed to do this.") },
   { 8004, 404, "not_found", N_("What you asked for was not found.") },
   { 8005, 405, "method_not_allowed", N_("This request is not supported at this address.") },
   { 8006, 413, "body_too_large", N_("What was sent is too large (at most {limit_bytes} bytes).") },
@@ -110,6 +130,24 @@ static const ErrorInfo error_table[] = {
     N_("The server could not read the request. Update Teken; if it persists, report it.") },
   { 8010, 500, "internal_error",
     N_("The CA server had a problem. Nothing you entered is lost; try again shortly.") },
+  { 8011, 401, "refresh_invalid", N_("Your session has ended. Please sign in again.") },
+  { 8201, 401, "login_failed",
+    N_("Wrong username or password. After 5 failures the account is locked for 15 minutes.") },
+  { 8202, 423, "account_locked",
+    N_("The account is locked for a while after too many failed attempts. Try again after {locked_until}, or choose Forgot password.") },
+  { 8203, 403, "account_not_activated",
+    N_("The account is not activated yet. Open the activation link in your e-mail, or request a new one.") },
+  { 8204, 401, "login_token_invalid",
+    N_("Time to enter the code ran out. Sign in again with your username and password.") },
+  { 8205, 401, "totp_invalid",
+    N_("Wrong or expired OTP code. Enter the newest code from your authenticator app.") },
+  { 8206, 422, "device_name_invalid",
+    N_("The device name must be 1–64 characters and not used by another device.") },
+  { 8209, 403, "reauth_failed",
+    N_("Wrong password. After 5 failures the account is locked for 15 minutes.") },
+  { 8303, 409, "wrong_status", N_("This cannot be done while the certificate status is {status}.") },
+  { 8304, 422, "revoke_confirmation_mismatch", N_("Type CABUT to confirm the revocation.") },
+  { 8305, 422, "revocation_reason_invalid", N_("Choose a revocation reason from the list.") },
   { 8401, 403, "account_update_pending",
     N_("Signing is off because your data change is not confirmed yet. Confirm it from the e-mailed link, or cancel the change.") },
   { 8402, 423, "key_locked",
@@ -149,6 +187,12 @@ static void handle_pki_crl      (Request *request, JsonObject *body);
 static void handle_pki_root_crl (Request *request, JsonObject *body);
 static void handle_pki_ocsp     (Request *request, JsonObject *body);
 static void handle_pki_tsa      (Request *request, JsonObject *body);
+static void handle_login        (Request *request, JsonObject *body);
+static void handle_login_totp   (Request *request, JsonObject *body);
+static void handle_refresh      (Request *request, JsonObject *body);
+static void handle_logout       (Request *request, JsonObject *body);
+static void handle_account      (Request *request, JsonObject *body);
+static void handle_revoke       (Request *request, JsonObject *body);
 
 static const Route routes[] = {
   { "GET", API_PREFIX "/info", FALSE, AUTH_NONE, FALSE, 0, handle_info },
@@ -164,6 +208,40 @@ static const Route routes[] = {
   { "POST", "/pki/ocsp", FALSE, AUTH_NONE, FALSE, MAX_PKI_BODY, handle_pki_ocsp },
   { "GET", "/pki/ocsp/", TRUE, AUTH_NONE, FALSE, 0, handle_pki_ocsp },
   { "POST", "/pki/tsa", FALSE, AUTH_NONE, FALSE, MAX_PKI_BODY, handle_pki_tsa },
+  { "POST", API_PREFIX "/auth/login", FALSE, AUTH_NONE, TRUE, MAX_JSON_BODY, handle_login, TRUE },
+  { "POST", API_PREFIX "/auth/login/totp", FALSE, AUTH_NONE, TRUE, MAX_JSON_BODY, handle_login_totp },
+  { "POST", API_PREFIX "/auth/refresh", FALSE, AUTH_NONE, TRUE, MAX_JSON_BODY, handle_refresh },
+  /* Logging out with a token that has ended already is fine (§6.2), so
+   * the handler looks at the token itself. */
+  { "POST", API_PREFIX "/auth/logout", FALSE, AUTH_NONE, FALSE, MAX_JSON_BODY, handle_logout },
+  { "GET", API_PREFIX "/account", FALSE, AUTH_HOLDER, FALSE, 0, handle_account },
+  { "POST", API_PREFIX "/certificates/current/revoke", FALSE, AUTH_HOLDER, TRUE, MAX_JSON_BODY, handle_revoke,
+    TRUE },
+};
+
+/* The reasons a holder may give (docs/api.md §7.6), with their RFC 5280
+ * CRLReason codes. privilegeWithdrawn is the verifier's, certificateHold
+ * the suspension's. */
+static const struct
+{
+  const char *name;
+  int code;
+} holder_reasons[] = {
+  { "unspecified", 0 },
+  { "keyCompromise", 1 },
+  { "affiliationChanged", 3 },
+  { "superseded", 4 },
+  { "cessationOfOperation", 5 },
+};
+
+static const struct
+{
+  const char *name;
+  int code;
+} reason_names[] = {
+  { "unspecified", 0 }, { "keyCompromise", 1 }, { "cACompromise", 2 }, { "affiliationChanged", 3 },
+  { "superseded", 4 }, { "cessationOfOperation", 5 }, { "certificateHold", 6 },
+  { "privilegeWithdrawn", 9 },
 };
 
 static gboolean
@@ -217,10 +295,19 @@ set_json_response (Request  *request,
                    guint     http_status,
                    JsonNode *root)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonGenerator) generator = NULL;
   gsize length = 0;
   char *text;
 
+  if (request->deferred)
+    {
+      g_clear_pointer (&request->deferred_body, json_node_unref);
+      request->deferred_status = http_status;
+      request->deferred_body = json_node_ref (root);
+      return;
+    }
+
+  generator = json_generator_new ();
   json_generator_set_root (generator, root);
   text = json_generator_to_data (generator, &length);
   soup_server_message_set_status (request->msg, http_status, NULL);
@@ -413,6 +500,19 @@ status_message (const char *status)
     if (g_str_equal (status_table[i].status, status))
       return _(status_table[i].message);
   return "";
+}
+
+static char *
+format_time (gint64 unix_time)
+{
+  g_autoptr(GTimeZone) zone = g_time_zone_new_identifier ("Asia/Jakarta");
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (unix_time);
+  g_autoptr(GDateTime) local = NULL;
+
+  if (zone == NULL)
+    zone = g_time_zone_new_utc ();
+  local = g_date_time_to_timezone (utc, zone);
+  return g_date_time_format (local, "%Y-%m-%dT%H:%M:%S%:z");
 }
 
 static char *
@@ -913,7 +1013,7 @@ sign_job_done_cb (GObject      *source,
                   gpointer      user_data)
 {
   SignJob *job = g_task_get_task_data (G_TASK (result));
-  Request request = { job->server, job->msg, { 0 }, job->auth, 0, job->started, FALSE };
+  Request request = { job->server, job->msg, { 0 }, job->auth, 0, job->started, FALSE, 0, 0, FALSE, 0, NULL };
 
   memcpy (request.request_id, job->request_id, sizeof request.request_id);
   if (job->result != NULL)
@@ -1218,6 +1318,893 @@ handle_pki_tsa (Request    *request,
   respond_bytes (request, "application/timestamp-reply", reply);
 }
 
+/* Holders' sign-in (docs/api.md §6.1, §6.2). */
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/* Gets a required string member of at most @max_length bytes (0: any). */
+static gboolean
+get_required_string (Request     *request,
+                     JsonObject  *object,
+                     const char  *member,
+                     gsize        max_length,
+                     const char **value)
+{
+  if (!get_optional_string (request, object, member, member, value))
+    return FALSE;
+  if (*value == NULL)
+    {
+      respond_field_error (request, 4014, member, NULL);
+      return FALSE;
+    }
+  if (max_length > 0 && strlen (*value) > max_length)
+    {
+      g_autofree char *rule = g_strdup_printf ("at most %" G_GSIZE_FORMAT " characters", max_length);
+
+      respond_field_error (request, 4015, member, rule);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+respond_locked (Request *request,
+                gint64   locked_until)
+{
+  g_autoptr(JsonObject) details = json_object_new ();
+  g_autofree char *until = format_time (locked_until);
+
+  json_object_set_string_member (details, "locked_until", until);
+  respond_error (request, 8202, details);
+}
+
+/* Answers 8202 when @account is locked out. */
+static gboolean
+refuse_if_locked (Request        *request,
+                  TekenCaAccount *account)
+{
+  if (account->locked_until <= now_seconds ())
+    return FALSE;
+  respond_locked (request, account->locked_until);
+  return TRUE;
+}
+
+/* Counts a failed sign-in (§2.9): the fifth in a row locks the account and
+ * is answered 8202; the others @code with @details. */
+static void
+count_login_failure (Request        *request,
+                     TekenCaAccount *account,
+                     int             code,
+                     JsonObject     *details)
+{
+  TekenCaServer *self = request->server;
+  g_autoptr(GError) error = NULL;
+  int failures = teken_ca_store_add_login_failure (self->store, account->id);
+  gint64 locked_until = now_seconds () + self->lock_duration;
+
+  if (failures < 0)
+    respond_error (request, 8010, NULL);
+  else if (failures < TEKEN_CA_LOGIN_ATTEMPTS)
+    respond_error (request, code, details);
+  else if (!teken_ca_store_set_login_failures (self->store, account->id, 0, locked_until, &error))
+    {
+      g_warning ("%s", error->message);
+      respond_error (request, 8010, NULL);
+    }
+  else
+    {
+      g_message ("account %s locked until %" G_GINT64_FORMAT, account->public_id, locked_until);
+      respond_locked (request, locked_until);
+    }
+}
+
+static gboolean
+reset_login_failures (Request        *request,
+                      TekenCaAccount *account)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (account->login_failures == 0 && account->locked_until == 0)
+    return TRUE;
+  if (teken_ca_store_set_login_failures (request->server->store, account->id, 0, 0, &error))
+    return TRUE;
+  g_warning ("%s", error->message);
+  respond_error (request, 8010, NULL);
+  return FALSE;
+}
+
+/* Checks @password against @account's hash, counting a failure as @code.
+ * Answers and returns FALSE unless it is right. */
+static gboolean
+check_password (Request        *request,
+                TekenCaAccount *account,
+                TekenSecret    *password,
+                int             code)
+{
+  if (refuse_if_locked (request, account))
+    return FALSE;
+  if (account->password_hash == NULL)
+    {
+      respond_error (request, 8203, NULL);
+      return FALSE;
+    }
+  if (!teken_ca_password_verify (password, account->password_hash))
+    {
+      count_login_failure (request, account, code, NULL);
+      return FALSE;
+    }
+  return reset_login_failures (request, account);
+}
+
+static void
+add_totp_setup (JsonBuilder *b,
+                const char  *secret,
+                const char  *account_name)
+{
+  g_autofree char *uri = teken_totp_uri (secret, TOTP_ISSUER, account_name);
+
+  json_builder_set_member_name (b, "totp_setup");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "otpauth_uri");
+  json_builder_add_string_value (b, uri);
+  json_builder_set_member_name (b, "secret");
+  json_builder_add_string_value (b, secret);
+  json_builder_set_member_name (b, "issuer");
+  json_builder_add_string_value (b, TOTP_ISSUER);
+  json_builder_set_member_name (b, "account");
+  json_builder_add_string_value (b, account_name);
+  json_builder_set_member_name (b, "algorithm");
+  json_builder_add_string_value (b, "SHA1");
+  json_builder_set_member_name (b, "digits");
+  json_builder_add_int_value (b, TEKEN_TOTP_DIGITS);
+  json_builder_set_member_name (b, "period");
+  json_builder_add_int_value (b, TEKEN_TOTP_PERIOD);
+  json_builder_end_object (b);
+}
+
+static void
+add_time_or_null (JsonBuilder *b,
+                  const char  *member,
+                  gint64       unix_time)
+{
+  json_builder_set_member_name (b, member);
+  if (unix_time > 0)
+    {
+      g_autofree char *text = format_time (unix_time);
+
+      json_builder_add_string_value (b, text);
+    }
+  else
+    json_builder_add_null_value (b);
+}
+
+static TekenCaAccount *
+find_account_by_username (TekenCaServer *self,
+                          const char    *username)
+{
+  if (strchr (username, '@') != NULL)
+    return teken_ca_store_find_account_by_email (self->store, username);
+  if (is_digits (username, 16))
+    return teken_ca_store_find_account_by_nik (self->store, username);
+  return NULL;
+}
+
+static void
+handle_login (Request    *request,
+              JsonObject *body)
+{
+  TekenCaServer *self = request->server;
+  const char *username;
+  const char *password_text;
+  g_autoptr(TekenSecret) password = NULL;
+  g_autoptr(TekenCaAccount) account = NULL;
+  g_autoptr(GPtrArray) devices = NULL;
+  g_autoptr(GBytes) sealed = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree char *token = NULL;
+  g_autofree char *token_hash = NULL;
+  gint64 now = now_seconds ();
+
+  if (!get_required_string (request, body, "username", 254, &username) ||
+      !get_required_string (request, body, "password", MAX_SECRET_LENGTH, &password_text))
+    return;
+  password = take_secret (body, "password");
+
+  account = find_account_by_username (self, username);
+  if (account == NULL)
+    {
+      /* As slow as a known username, so that timing does not tell. */
+      teken_ca_password_verify (password, self->dummy_hash);
+      respond_error (request, 8201, NULL);
+      return;
+    }
+  if (!check_password (request, account, password, 8201))
+    return;
+
+  devices = teken_ca_store_list_devices (self->store, account->id);
+  if (devices->len == 0)
+    {
+      /* First sign-in: a new secret, kept with the login token until a code
+       * from it confirms the device (§6.1). */
+      secret = teken_totp_generate_secret ();
+      sealed = teken_ca_seal (self->server_key, secret, &error);
+      if (sealed == NULL)
+        {
+          g_warning ("%s", error->message);
+          respond_error (request, 8010, NULL);
+          return;
+        }
+    }
+
+  token = teken_ca_token_new ();
+  token_hash = teken_ca_token_hash (token);
+  if (!teken_ca_store_delete_login_token (self->store, NULL, now, &error) ||
+      !teken_ca_store_add_login_token (self->store, token_hash, account->id,
+                                       now + TEKEN_CA_LOGIN_TOKEN_LIFETIME,
+                                       TEKEN_CA_LOGIN_TOKEN_CODES, sealed, &error))
+    {
+      g_warning ("%s", error->message);
+      respond_error (request, 8010, NULL);
+      return;
+    }
+
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "next");
+  json_builder_add_string_value (b, secret != NULL ? "totp_setup" : "totp");
+  json_builder_set_member_name (b, "login_token");
+  json_builder_add_string_value (b, token);
+  json_builder_set_member_name (b, "expires_in");
+  json_builder_add_int_value (b, TEKEN_CA_LOGIN_TOKEN_LIFETIME);
+  if (secret != NULL)
+    add_totp_setup (b, secret, account->email);
+  else
+    {
+      json_builder_set_member_name (b, "devices");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < devices->len; i++)
+        {
+          TekenCaDevice *device = g_ptr_array_index (devices, i);
+
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "id");
+          json_builder_add_string_value (b, device->public_id);
+          json_builder_set_member_name (b, "name");
+          json_builder_add_string_value (b, device->name);
+          add_time_or_null (b, "last_used_at", device->last_used_at);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+    }
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  set_json_response (request, SOUP_STATUS_OK, root);
+  if (secret != NULL)
+    teken_wipe_string (secret);
+  teken_wipe_string (token);
+}
+
+/* Starts a session and answers with its first token pair, or adds a pair
+ * to @session_id when it is not 0 (a refresh). */
+static void
+respond_token_pair (Request        *request,
+                    TekenCaAccount *account,
+                    gint64          session_id,
+                    gint64          session_started)
+{
+  TekenCaServer *self = request->server;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *access = teken_ca_token_new ();
+  g_autofree char *refresh = teken_ca_token_new ();
+  g_autofree char *access_hash = teken_ca_token_hash (access);
+  g_autofree char *refresh_hash = teken_ca_token_hash (refresh);
+  gint64 now = now_seconds ();
+  gint64 refresh_expires;
+
+  if (session_id == 0)
+    {
+      session_id = teken_ca_store_add_session (self->store, account->id, "account", now, &error);
+      session_started = now;
+    }
+  /* A refresh token lasts 7 days, a session 30 at most (§14). */
+  refresh_expires = MIN (now + TEKEN_CA_REFRESH_LIFETIME, session_started + TEKEN_CA_SESSION_LIFETIME);
+  if (session_id == 0 ||
+      !teken_ca_store_add_session_token (self->store, access_hash, session_id, "access",
+                                         now + self->access_token_lifetime, &error) ||
+      !teken_ca_store_add_session_token (self->store, refresh_hash, session_id, "refresh",
+                                         refresh_expires, &error))
+    {
+      g_warning ("%s", error->message);
+      respond_error (request, 8010, NULL);
+      return;
+    }
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "access_token");
+  json_builder_add_string_value (b, access);
+  json_builder_set_member_name (b, "token_type");
+  json_builder_add_string_value (b, "Bearer");
+  json_builder_set_member_name (b, "expires_in");
+  json_builder_add_int_value (b, self->access_token_lifetime);
+  json_builder_set_member_name (b, "refresh_token");
+  json_builder_add_string_value (b, refresh);
+  json_builder_set_member_name (b, "refresh_expires_in");
+  json_builder_add_int_value (b, refresh_expires - now);
+  json_builder_set_member_name (b, "scope");
+  json_builder_add_string_value (b, "account");
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  set_json_response (request, SOUP_STATUS_OK, root);
+  teken_wipe_string (access);
+  teken_wipe_string (refresh);
+}
+
+static gboolean
+is_valid_device_name (const char *name)
+{
+  glong length;
+
+  if (!g_utf8_validate (name, -1, NULL))
+    return FALSE;
+  length = g_utf8_strlen (name, -1);
+  if (length < 1 || length > 64)
+    return FALSE;
+  for (const char *p = name; *p != '\0'; p = g_utf8_next_char (p))
+    if (g_unichar_iscntrl (g_utf8_get_char (p)))
+      return FALSE;
+  return TRUE;
+}
+
+/* Tries @code against the registered devices (or only @device_id), and
+ * records the step of the one it matches so that it cannot be replayed. */
+static gboolean
+verify_device_code (TekenCaServer  *self,
+                    TekenCaAccount *account,
+                    const char     *device_id,
+                    const char     *code,
+                    gint64          now)
+{
+  g_autoptr(GPtrArray) devices = teken_ca_store_list_devices (self->store, account->id);
+
+  for (guint i = 0; i < devices->len; i++)
+    {
+      TekenCaDevice *device = g_ptr_array_index (devices, i);
+      g_autofree char *secret = NULL;
+      gint64 step = 0;
+      gboolean ok;
+
+      if (device_id != NULL && !g_str_equal (device_id, device->public_id))
+        continue;
+      secret = teken_ca_unseal (self->server_key, device->sealed_secret);
+      if (secret == NULL)
+        {
+          g_warning ("OTP device %s: its secret cannot be read with this server key", device->public_id);
+          continue;
+        }
+      ok = teken_totp_verify (secret, code, now, 1, &step);
+      teken_wipe_string (secret);
+      if (ok && step > device->last_step &&
+          teken_ca_store_use_device_step (self->store, device->id, step, now))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+handle_login_totp (Request    *request,
+                   JsonObject *body)
+{
+  TekenCaServer *self = request->server;
+  const char *token;
+  const char *code;
+  const char *device_name;
+  const char *device_id;
+  g_autoptr(TekenCaLoginToken) login = NULL;
+  g_autoptr(TekenCaAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *token_hash = NULL;
+  gint64 now = now_seconds ();
+  gboolean ok = FALSE;
+  int codes_left;
+
+  if (!get_required_string (request, body, "login_token", 64, &token) ||
+      !get_required_string (request, body, "code", 16, &code) ||
+      !get_optional_string (request, body, "device_name", "device_name", &device_name) ||
+      !get_optional_string (request, body, "device_id", "device_id", &device_id))
+    return;
+
+  token_hash = teken_ca_token_hash (token);
+  login = teken_ca_store_find_login_token (self->store, token_hash);
+  if (login == NULL || login->expires_at < now || login->codes_left <= 0)
+    {
+      respond_error (request, 8204, NULL);
+      return;
+    }
+  account = teken_ca_store_get_account (self->store, login->account_id);
+  if (account == NULL)
+    {
+      respond_error (request, 8204, NULL);
+      return;
+    }
+  if (refuse_if_locked (request, account))
+    return;
+
+  if (login->sealed_setup_secret != NULL && device_name == NULL)
+    {
+      respond_field_error (request, 4014, "device_name", NULL);
+      return;
+    }
+  if (login->sealed_setup_secret != NULL && !is_valid_device_name (device_name))
+    {
+      g_autoptr(JsonObject) details = json_object_new ();
+
+      json_object_set_string_member (details, "reason", "invalid");
+      respond_error (request, 8206, details);
+      return;
+    }
+
+  /* One of the token's codes is used up before the code is looked at. */
+  codes_left = teken_ca_store_take_login_token_code (self->store, token_hash, now);
+  if (codes_left < 0)
+    {
+      respond_error (request, 8204, NULL);
+      return;
+    }
+
+  if (login->sealed_setup_secret != NULL)
+    {
+      g_autofree char *secret = teken_ca_unseal (self->server_key, login->sealed_setup_secret);
+      gint64 step = 0;
+
+      if (secret == NULL)
+        {
+          respond_error (request, 8204, NULL);
+          return;
+        }
+      ok = teken_totp_verify (secret, code, now, 1, &step);
+      teken_wipe_string (secret);
+      if (ok)
+        {
+          g_autofree char *public_id = teken_ca_random_id ("dev_");
+
+          if (teken_ca_store_add_device (self->store, account->id, public_id, device_name,
+                                         login->sealed_setup_secret, step, now, &error) == 0)
+            {
+              g_warning ("%s", error->message);
+              respond_error (request, 8010, NULL);
+              return;
+            }
+        }
+    }
+  else
+    ok = verify_device_code (self, account, device_id, code, now);
+
+  if (!ok)
+    {
+      g_autoptr(JsonObject) details = json_object_new ();
+
+      json_object_set_int_member (details, "attempts_left", codes_left);
+      count_login_failure (request, account, 8205, details);
+      return;
+    }
+
+  if (!teken_ca_store_delete_login_token (self->store, token_hash, now, &error))
+    {
+      g_warning ("%s", error->message);
+      respond_error (request, 8010, NULL);
+      return;
+    }
+  if (!reset_login_failures (request, account))
+    return;
+  respond_token_pair (request, account, 0, 0);
+}
+
+/* Refresh tokens rotate; one presented twice means it was stolen, so the
+ * whole session ends (§6.2). */
+static void
+handle_refresh (Request    *request,
+                JsonObject *body)
+{
+  TekenCaServer *self = request->server;
+  const char *token;
+  g_autofree char *token_hash = NULL;
+  g_autoptr(TekenCaSessionToken) refresh = NULL;
+  g_autoptr(TekenCaAccount) account = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!get_required_string (request, body, "refresh_token", 64, &token))
+    return;
+  token_hash = teken_ca_token_hash (token);
+  refresh = teken_ca_store_find_session_token (self->store, token_hash, "refresh");
+  if (refresh == NULL || refresh->ended || refresh->expires_at < now_seconds ())
+    {
+      respond_error (request, 8011, NULL);
+      return;
+    }
+  if (refresh->used || !teken_ca_store_use_session_token (self->store, token_hash))
+    {
+      g_message ("a used refresh token came back: session %" G_GINT64_FORMAT " ended", refresh->session_id);
+      if (!teken_ca_store_end_session (self->store, refresh->session_id, &error))
+        g_warning ("%s", error->message);
+      respond_error (request, 8011, NULL);
+      return;
+    }
+  account = teken_ca_store_get_account (self->store, refresh->account_id);
+  if (account == NULL)
+    {
+      respond_error (request, 8011, NULL);
+      return;
+    }
+  respond_token_pair (request, account, refresh->session_id, refresh->started_at);
+}
+
+static const char *
+bearer_token (Request *request)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (request->msg);
+  const char *authorization = soup_message_headers_get_one (headers, "Authorization");
+
+  if (authorization == NULL || g_ascii_strncasecmp (authorization, "Bearer ", 7) != 0 ||
+      authorization[7] == '\0')
+    return NULL;
+  return authorization + 7;
+}
+
+/* Holder credentials of §2.3; answers 8002 with its reason when they fail. */
+static gboolean
+check_holder (Request *request)
+{
+  const char *token = bearer_token (request);
+  g_autofree char *token_hash = NULL;
+  g_autoptr(TekenCaSessionToken) access = NULL;
+  g_autoptr(JsonObject) details = json_object_new ();
+  gint64 now = now_seconds ();
+  const char *reason = NULL;
+
+  if (token == NULL)
+    reason = "missing";
+  else
+    {
+      token_hash = teken_ca_token_hash (token);
+      access = teken_ca_store_find_session_token (request->server->store, token_hash, "access");
+      if (access == NULL || access->ended)
+        reason = "revoked";
+      else if (access->expires_at < now || access->started_at + TEKEN_CA_SESSION_LIFETIME < now)
+        reason = "expired";
+    }
+
+  if (reason != NULL)
+    {
+      json_object_set_string_member (details, "reason", reason);
+      soup_message_headers_replace (soup_server_message_get_response_headers (request->msg),
+                                    "WWW-Authenticate", "Bearer realm=\"teken-ca\"");
+      respond_error (request, 8002, details);
+      return FALSE;
+    }
+  request->account_id = access->account_id;
+  request->session_id = access->session_id;
+  return TRUE;
+}
+
+static void
+handle_logout (Request    *request,
+               JsonObject *body)
+{
+  TekenCaServer *self = request->server;
+  const char *token = bearer_token (request);
+  g_autofree char *token_hash = NULL;
+  g_autoptr(TekenCaSessionToken) access = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (token == NULL)
+    {
+      g_autoptr(JsonObject) details = json_object_new ();
+
+      json_object_set_string_member (details, "reason", "missing");
+      respond_error (request, 8002, details);
+      return;
+    }
+  request->auth = "holder";
+  token_hash = teken_ca_token_hash (token);
+  access = teken_ca_store_find_session_token (self->store, token_hash, "access");
+  if (access != NULL && !access->ended &&
+      !teken_ca_store_end_session (self->store, access->session_id, &error))
+    {
+      g_warning ("%s", error->message);
+      respond_error (request, 8010, NULL);
+      return;
+    }
+  soup_server_message_set_status (request->msg, SOUP_STATUS_NO_CONTENT, NULL);
+}
+
+static X509 *
+certificate_x509 (TekenCaCertificate *cert)
+{
+  const guint8 *p = g_bytes_get_data (cert->der, NULL);
+
+  return d2i_X509 (NULL, &p, (long) g_bytes_get_size (cert->der));
+}
+
+static char *
+name_to_string (const X509_NAME *name)
+{
+  g_autoptr(BIO) bio = BIO_new (BIO_s_mem ());
+  char *data = NULL;
+  long length;
+
+  /* RFC 2253 order is RFC 4514's: most specific first. */
+  X509_NAME_print_ex (bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
+  length = BIO_get_mem_data (bio, &data);
+  return g_strndup (data, length);
+}
+
+static void
+add_name_entry (JsonBuilder     *b,
+                const char      *member,
+                const X509_NAME *name,
+                int              nid)
+{
+  int index = X509_NAME_get_index_by_NID (name, nid, -1);
+  unsigned char *utf8 = NULL;
+
+  json_builder_set_member_name (b, member);
+  if (index >= 0 &&
+      ASN1_STRING_to_UTF8 (&utf8, X509_NAME_ENTRY_get_data (X509_NAME_get_entry (name, index))) >= 0)
+    {
+      json_builder_add_string_value (b, (const char *) utf8);
+      OPENSSL_free (utf8);
+    }
+  else
+    json_builder_add_null_value (b);
+}
+
+static const char *
+reason_name (int code)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (reason_names); i++)
+    if (reason_names[i].code == code)
+      return reason_names[i].name;
+  return "unspecified";
+}
+
+/* The Certificate object of docs/api.md §7.3. */
+static gboolean
+add_certificate_object (JsonBuilder        *b,
+                        TekenCaCertificate *cert,
+                        gboolean            current,
+                        const char         *status)
+{
+  g_autoptr(X509) x509 = certificate_x509 (cert);
+  g_autofree char *subject = NULL;
+  g_autofree char *issuer = NULL;
+  g_autofree char *fingerprint = NULL;
+  guint8 digest[EVP_MAX_MD_SIZE];
+  unsigned int digest_length = 0;
+  gint64 now = now_seconds ();
+  gint64 days_left;
+
+  if (x509 == NULL || !X509_digest (x509, EVP_sha256 (), digest, &digest_length))
+    return FALSE;
+  subject = name_to_string (X509_get_subject_name (x509));
+  issuer = name_to_string (X509_get_issuer_name (x509));
+  {
+    GString *hex = g_string_new (NULL);
+
+    for (unsigned int i = 0; i < digest_length; i++)
+      g_string_append_printf (hex, "%02X", digest[i]);
+    fingerprint = g_string_free (hex, FALSE);
+  }
+  /* Whole days until not_after: 0 on the last day, negative after. */
+  days_left = cert->not_after >= now ? (cert->not_after - now) / 86400
+                                     : -((now - cert->not_after + 86399) / 86400);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_string_value (b, cert->public_id);
+  json_builder_set_member_name (b, "current");
+  json_builder_add_boolean_value (b, current);
+  json_builder_set_member_name (b, "status");
+  json_builder_add_string_value (b, status);
+  json_builder_set_member_name (b, "serial");
+  json_builder_add_string_value (b, cert->serial);
+  json_builder_set_member_name (b, "subject");
+  json_builder_add_string_value (b, subject);
+  add_name_entry (b, "common_name", X509_get_subject_name (x509), NID_commonName);
+  add_name_entry (b, "email", X509_get_subject_name (x509), NID_pkcs9_emailAddress);
+  add_name_entry (b, "organization", X509_get_subject_name (x509), NID_organizationName);
+  json_builder_set_member_name (b, "issuer");
+  json_builder_add_string_value (b, issuer);
+  add_time_or_null (b, "not_before", cert->not_before);
+  add_time_or_null (b, "not_after", cert->not_after);
+  json_builder_set_member_name (b, "days_left");
+  json_builder_add_int_value (b, days_left);
+  add_time_or_null (b, "revoked_at", cert->revoked_at);
+  json_builder_set_member_name (b, "revocation_reason");
+  if (cert->revoked_at != 0)
+    json_builder_add_string_value (b, reason_name (cert->revocation_reason));
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "fingerprint_sha256");
+  json_builder_add_string_value (b, fingerprint);
+  json_builder_end_object (b);
+  return TRUE;
+}
+
+static void
+add_string_or_null (JsonBuilder *b,
+                    const char  *member,
+                    const char  *value)
+{
+  json_builder_set_member_name (b, member);
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+/* docs/api.md §6.4. Members that belong to later phases (titles, phone,
+ * employment, pending update) are present and null. */
+static void
+handle_account (Request    *request,
+                JsonObject *body)
+{
+  TekenCaServer *self = request->server;
+  g_autoptr(TekenCaAccount) account = teken_ca_store_get_account (self->store, request->account_id);
+  g_autoptr(TekenCaCertificate) cert = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  const char *status;
+  const char *cannot_sign = NULL;
+
+  if (account == NULL)
+    {
+      respond_error (request, 8004, NULL);
+      return;
+    }
+  status = derive_status (self, account, &cert);
+  if (!g_str_equal (status, "ISSUE"))
+    cannot_sign = "status";
+  else if (g_strcmp0 (account->verification, "VERIFIED") != 0)
+    cannot_sign = "update_pending";
+  else if (cert == NULL || cert->key_failures >= TEKEN_CA_PASSPHRASE_ATTEMPTS)
+    cannot_sign = "key_locked";
+
+  json_builder_begin_object (b);
+  add_string_or_null (b, "id", account->public_id);
+  add_string_or_null (b, "role", "holder");
+  add_string_or_null (b, "nik", account->nik);
+  add_string_or_null (b, "username", account->email);
+  add_string_or_null (b, "email", account->email);
+  add_string_or_null (b, "name", account->name);
+  add_string_or_null (b, "title_prefix", NULL);
+  add_string_or_null (b, "title_suffix", NULL);
+  add_string_or_null (b, "phone", NULL);
+  add_string_or_null (b, "agency", account->agency);
+  json_builder_set_member_name (b, "employment");
+  json_builder_add_null_value (b);
+  add_string_or_null (b, "status", status);
+  add_string_or_null (b, "verification_status", account->verification);
+  add_string_or_null (b, "enrollment_step", account->current_certificate != 0 ? "done" : NULL);
+  json_builder_set_member_name (b, "can_sign");
+  json_builder_add_boolean_value (b, cannot_sign == NULL);
+  add_string_or_null (b, "cannot_sign_reason", cannot_sign);
+  add_string_or_null (b, "current_certificate_id", cert != NULL ? cert->public_id : NULL);
+  json_builder_set_member_name (b, "pending_update");
+  json_builder_add_null_value (b);
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  set_json_response (request, SOUP_STATUS_OK, root);
+}
+
+/* docs/api.md §7.6: the holder revokes the current certificate, for good.
+ * The CRL is made again at the next request and OCSP reads the database,
+ * so both tell at once. */
+static void
+handle_revoke (Request    *request,
+               JsonObject *body)
+{
+  TekenCaServer *self = request->server;
+  const char *reason_text;
+  const char *confirmation;
+  const char *password_text;
+  g_autoptr(TekenSecret) password = NULL;
+  g_autoptr(TekenCaAccount) account = NULL;
+  g_autoptr(TekenCaCertificate) cert = NULL;
+  g_autoptr(TekenCaCertificate) revoked = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *trimmed = NULL;
+  const char *status;
+  int reason = -1;
+
+  if (!get_required_string (request, body, "reason", 64, &reason_text) ||
+      !get_required_string (request, body, "confirmation", 64, &confirmation) ||
+      !get_required_string (request, body, "password", MAX_SECRET_LENGTH, &password_text))
+    return;
+  for (gsize i = 0; i < G_N_ELEMENTS (holder_reasons); i++)
+    if (g_str_equal (reason_text, holder_reasons[i].name))
+      reason = holder_reasons[i].code;
+  if (reason < 0)
+    {
+      g_autoptr(JsonObject) details = json_object_new ();
+      g_autoptr(JsonArray) allowed = json_array_new ();
+
+      for (gsize i = 0; i < G_N_ELEMENTS (holder_reasons); i++)
+        json_array_add_string_element (allowed, holder_reasons[i].name);
+      json_object_set_array_member (details, "allowed", g_steal_pointer (&allowed));
+      respond_error (request, 8305, details);
+      return;
+    }
+  trimmed = g_strstrip (g_strdup (confirmation));
+  if (g_ascii_strcasecmp (trimmed, "CABUT") != 0)
+    {
+      respond_error (request, 8304, NULL);
+      return;
+    }
+  password = take_secret (body, "password");
+
+  account = teken_ca_store_get_account (self->store, request->account_id);
+  if (account == NULL)
+    {
+      respond_error (request, 8004, NULL);
+      return;
+    }
+  if (!check_password (request, account, password, 8209))
+    return;
+
+  status = derive_status (self, account, &cert);
+  if (cert == NULL || (!g_str_equal (status, "ISSUE") && !g_str_equal (status, "SUSPEND")))
+    {
+      g_autoptr(JsonObject) details = json_object_new ();
+      g_autoptr(JsonArray) allowed = json_array_new ();
+
+      json_array_add_string_element (allowed, "ISSUE");
+      json_array_add_string_element (allowed, "SUSPEND");
+      json_object_set_string_member (details, "status", status);
+      json_object_set_array_member (details, "allowed", g_steal_pointer (&allowed));
+      respond_error (request, 8303, details);
+      return;
+    }
+
+  if (!teken_ca_store_revoke_certificate (self->store, cert->id, now_seconds (), reason, &error))
+    {
+      g_warning ("%s", error->message);
+      respond_error (request, 8010, NULL);
+      return;
+    }
+  teken_ca_authority_invalidate_crl (self->authority);
+  g_message ("certificate %s revoked by its holder (%s)", cert->serial, reason_text);
+
+  revoked = teken_ca_store_get_certificate (self->store, cert->id);
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "status");
+  json_builder_add_string_value (b, "REVOKE");
+  json_builder_set_member_name (b, "certificate");
+  if (revoked == NULL || !add_certificate_object (b, revoked, TRUE, "REVOKE"))
+    {
+      respond_error (request, 8010, NULL);
+      return;
+    }
+  json_builder_end_object (b);
+
+  root = json_builder_get_root (b);
+  set_json_response (request, SOUP_STATUS_OK, root);
+}
+
 /* Client credentials of docs/api.md §2.3: Basic client_id:client_secret,
  * compared with the stored SHA-256 of the secret in constant time. */
 static gboolean
@@ -1290,6 +2277,79 @@ parse_json_body (Request *request)
   return object;
 }
 
+/* Handlers that hash a password run in a worker thread while the message
+ * is paused, like hash signing, so that the main loop never waits for
+ * scrypt. The handler answers into the Request (deferred); the main thread
+ * copies that answer to the message. */
+typedef struct
+{
+  Request request;
+  Handler handler;
+  JsonObject *body;
+} SlowJob;
+
+static void
+slow_job_free (SlowJob *job)
+{
+  g_clear_object (&job->request.server);
+  g_clear_object (&job->request.msg);
+  g_clear_pointer (&job->request.deferred_body, json_node_unref);
+  g_clear_pointer (&job->body, json_object_unref);
+  g_free (job);
+}
+
+static void
+slow_job_thread (GTask        *task,
+                 gpointer      source_object,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
+{
+  SlowJob *job = task_data;
+
+  job->handler (&job->request, job->body);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+slow_job_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  SlowJob *job = g_task_get_task_data (G_TASK (result));
+  Request *request = &job->request;
+
+  request->deferred = FALSE;
+  if (request->deferred_body != NULL)
+    set_json_response (request, request->deferred_status, request->deferred_body);
+  else
+    soup_server_message_set_status (request->msg, request->deferred_status, NULL);
+  log_request (request);
+  soup_server_message_unpause (request->msg);
+}
+
+static void
+run_slow_handler (Request    *request,
+                  Handler     handler,
+                  JsonObject *body)
+{
+  g_autoptr(GTask) task = NULL;
+  SlowJob *job = g_new0 (SlowJob, 1);
+
+  job->request = *request;
+  g_object_ref (job->request.server);
+  g_object_ref (job->request.msg);
+  job->request.deferred = TRUE;
+  job->request.deferred_status = SOUP_STATUS_INTERNAL_SERVER_ERROR;
+  job->handler = handler;
+  job->body = body != NULL ? json_object_ref (body) : NULL;
+
+  request->paused = TRUE;
+  soup_server_message_pause (request->msg);
+  task = g_task_new (request->server, NULL, slow_job_done_cb, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify) slow_job_free);
+  g_task_run_in_thread (task, slow_job_thread);
+}
+
 static void
 server_callback (SoupServer        *soup,
                  SoupServerMessage *msg,
@@ -1300,7 +2360,7 @@ server_callback (SoupServer        *soup,
   TekenCaServer *self = user_data;
   const char *method = soup_server_message_get_method (msg);
   SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (msg);
-  Request request = { self, msg, { 0 }, "none", 0, g_get_monotonic_time (), FALSE };
+  Request request = { self, msg, { 0 }, "none", 0, g_get_monotonic_time (), FALSE, 0, 0, FALSE, 0, NULL };
   const Route *route = NULL;
   g_autoptr(GString) allowed = g_string_new (NULL);
   g_autoptr(JsonObject) body = NULL;
@@ -1345,11 +2405,23 @@ server_callback (SoupServer        *soup,
       soup_message_headers_replace (response_headers, "WWW-Authenticate", "Basic realm=\"teken-ca\"");
       respond_error (&request, 8001, NULL);
     }
+  else if (route->auth == AUTH_HOLDER && !check_holder (&request))
+    {
+      /* check_holder() has answered 8002. */
+    }
   else
     {
       if (route->auth == AUTH_CLIENT)
         request.auth = "client";
-      if (!route->json_body || (body = parse_json_body (&request)) != NULL)
+      else if (route->auth == AUTH_HOLDER)
+        request.auth = "holder";
+      if (route->json_body && (body = parse_json_body (&request)) == NULL)
+        {
+          /* parse_json_body() has answered. */
+        }
+      else if (route->slow)
+        run_slow_handler (&request, route->handler, body);
+      else
         route->handler (&request, body);
     }
 
@@ -1374,7 +2446,7 @@ request_headers_cb (SoupServerMessage *msg,
   if (length > (goffset) limit)
     {
       TekenCaServer *self = user_data;
-      Request request = { self, msg, "early", "none", 0, 0, FALSE };
+      Request request = { self, msg, "early", "none", 0, 0, FALSE, 0, 0, FALSE, 0, NULL };
       g_autoptr(JsonObject) details = json_object_new ();
 
       json_object_set_int_member (details, "limit_bytes", limit);
@@ -1412,6 +2484,8 @@ teken_ca_server_finalize (GObject *object)
   TekenCaServer *self = TEKEN_CA_SERVER (object);
 
   g_free (self->data_dir);
+  g_free (self->dummy_hash);
+  g_clear_pointer (&self->server_key, g_bytes_unref);
   for (gsize i = 0; i < G_N_ELEMENTS (self->key_locks); i++)
     g_mutex_clear (&self->key_locks[i]);
 
@@ -1432,6 +2506,8 @@ teken_ca_server_init (TekenCaServer *self)
 {
   for (gsize i = 0; i < G_N_ELEMENTS (self->key_locks); i++)
     g_mutex_init (&self->key_locks[i]);
+  self->access_token_lifetime = 900;
+  self->lock_duration = 900;
 }
 
 /**
@@ -1459,8 +2535,18 @@ teken_ca_server_new (const char  *data_dir,
   self->data_dir = g_strdup (data_dir);
   if ((self->store = teken_ca_store_open (db_path, error)) == NULL ||
       (self->authority = teken_ca_authority_load (data_dir, self->store, error)) == NULL ||
-      (tls = teken_ca_authority_get_tls_certificate (self->authority, error)) == NULL)
+      (tls = teken_ca_authority_get_tls_certificate (self->authority, error)) == NULL ||
+      (self->server_key = teken_ca_server_key_load (data_dir, error)) == NULL)
     return NULL;
+
+  {
+    /* A hash of nothing anyone knows, for unknown usernames. */
+    g_autofree char *random = teken_ca_token_new ();
+    g_autoptr(TekenSecret) nobody = teken_secret_new (random, -1);
+
+    if ((self->dummy_hash = teken_ca_password_hash (nobody, error)) == NULL)
+      return NULL;
+  }
 
   self->soup = soup_server_new ("tls-certificate", tls, "server-header", "teken-ca", NULL);
   soup_server_add_handler (self->soup, NULL, server_callback, self, NULL);
@@ -1509,4 +2595,23 @@ teken_ca_server_listen (TekenCaServer  *self,
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
 
   return url;
+}
+
+/**
+ * teken_ca_server_set_lifetimes:
+ * @access_token_lifetime: seconds an access token lasts (900)
+ * @lock_duration: seconds a sign-in lock-out lasts (900)
+ *
+ * The settings of docs/api.md §15 that tests shorten.
+ */
+void
+teken_ca_server_set_lifetimes (TekenCaServer *self,
+                               gint64         access_token_lifetime,
+                               gint64         lock_duration)
+{
+  g_return_if_fail (TEKEN_CA_IS_SERVER (self));
+  g_return_if_fail (access_token_lifetime > 0 && lock_duration > 0);
+
+  self->access_token_lifetime = access_token_lifetime;
+  self->lock_duration = lock_duration;
 }

@@ -21,5 +21,8 @@ char          *teken_ca_server_listen (TekenCaServer  *self,
                                        const char     *address,
                                        guint           port,
                                        GError        **error);
+void           teken_ca_server_set_lifetimes (TekenCaServer *self,
+                                              gint64         access_token_lifetime,
+                                              gint64         lock_duration);
 
 G_END_DECLS

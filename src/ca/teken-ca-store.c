@@ -15,6 +15,7 @@
 #include <glib/gi18n.h>
 #include <sqlite3.h>
 
+#include "teken-ca-auth.h"
 #include "teken-ca-store.h"
 
 struct _TekenCaStore
@@ -28,7 +29,7 @@ G_DEFINE_TYPE (TekenCaStore, teken_ca_store, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (teken-ca-error-quark, teken_ca_error)
 
-#define SCHEMA_VERSION 1
+#define SCHEMA_VERSION 2
 
 /* Index i holds the statements that take a version-i file to version i + 1. */
 static const char * const migrations[] = {
@@ -48,6 +49,28 @@ static const char * const migrations[] = {
   "  serial TEXT NOT NULL UNIQUE, der BLOB NOT NULL, not_before INTEGER NOT NULL,"
   "  not_after INTEGER NOT NULL, revoked_at INTEGER, revocation_reason INTEGER,"
   "  wrapped_key BLOB, key_failures INTEGER NOT NULL DEFAULT 0);",
+
+  /* Sign-in (docs/api.md §6): passwords, OTP devices, login tokens, sessions.
+   * Secrets are stored only as §14 allows: hashes, or sealed. */
+  "ALTER TABLE accounts ADD COLUMN password_hash TEXT;"
+  "ALTER TABLE accounts ADD COLUMN login_failures INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE accounts ADD COLUMN locked_until INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE accounts ADD COLUMN public_id TEXT;"
+  "ALTER TABLE certificates ADD COLUMN public_id TEXT;"
+  "CREATE UNIQUE INDEX accounts_public_id ON accounts (public_id);"
+  "CREATE UNIQUE INDEX certificates_public_id ON certificates (public_id);"
+  "CREATE TABLE otp_devices (id INTEGER PRIMARY KEY, public_id TEXT NOT NULL UNIQUE,"
+  "  account_id INTEGER NOT NULL REFERENCES accounts (id), name TEXT NOT NULL,"
+  "  sealed_secret BLOB NOT NULL, last_step INTEGER NOT NULL DEFAULT 0,"
+  "  created_at INTEGER NOT NULL, last_used_at INTEGER);"
+  "CREATE TABLE login_tokens (token_sha256 TEXT PRIMARY KEY,"
+  "  account_id INTEGER NOT NULL REFERENCES accounts (id), expires_at INTEGER NOT NULL,"
+  "  codes_left INTEGER NOT NULL, sealed_setup_secret BLOB);"
+  "CREATE TABLE sessions (id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL REFERENCES accounts (id),"
+  "  scope TEXT NOT NULL, started_at INTEGER NOT NULL, ended INTEGER NOT NULL DEFAULT 0);"
+  "CREATE TABLE session_tokens (token_sha256 TEXT PRIMARY KEY,"
+  "  session_id INTEGER NOT NULL REFERENCES sessions (id), kind TEXT NOT NULL,"
+  "  expires_at INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCHEMA_VERSION);
@@ -137,6 +160,55 @@ step_done (TekenCaStore  *self,
   return TRUE;
 }
 
+/* For an UPDATE … RETURNING: whether it changed a row. Read from the
+ * statement itself, since other threads share the connection. */
+static gboolean
+step_changed (TekenCaStore *self,
+              sqlite3_stmt *stmt)
+{
+  gboolean changed;
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  rc = sqlite3_step (stmt);
+  changed = rc == SQLITE_ROW;
+  while (rc == SQLITE_ROW)
+    rc = sqlite3_step (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      g_warning ("sqlite: %s", sqlite3_errmsg (self->db));
+      changed = FALSE;
+    }
+  sqlite3_finalize (stmt);
+  return changed;
+}
+
+/* For an UPDATE … RETURNING of one integer: the value, or -1 when no row
+ * changed (or on error). */
+static gint64
+step_returning (TekenCaStore *self,
+                sqlite3_stmt *stmt)
+{
+  gint64 value = -1;
+  int rc;
+
+  if (stmt == NULL)
+    return -1;
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  while (rc == SQLITE_ROW)
+    rc = sqlite3_step (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      g_warning ("sqlite: %s", sqlite3_errmsg (self->db));
+      value = -1;
+    }
+  sqlite3_finalize (stmt);
+  return value;
+}
+
 static char *
 column_string (sqlite3_stmt *stmt,
                int           column)
@@ -224,6 +296,7 @@ certificate_from_row (sqlite3_stmt *stmt)
                             ? -1 : sqlite3_column_int (stmt, 7);
   cert->wrapped_key = column_bytes (stmt, 8);
   cert->key_failures = sqlite3_column_int (stmt, 9);
+  cert->public_id = column_string (stmt, 10);
   return cert;
 }
 
@@ -242,7 +315,7 @@ read_certificate (sqlite3_stmt *stmt)
 
 #define CERTIFICATE_COLUMNS \
   "SELECT id, account_id, serial, der, not_before, not_after, revoked_at," \
-  " revocation_reason, wrapped_key, key_failures FROM certificates "
+  " revocation_reason, wrapped_key, key_failures, public_id FROM certificates "
 
 static TekenCaAccount *
 read_account (sqlite3_stmt *stmt)
@@ -262,13 +335,18 @@ read_account (sqlite3_stmt *stmt)
       account->workflow = column_string (stmt, 5);
       account->verification = column_string (stmt, 6);
       account->current_certificate = sqlite3_column_int64 (stmt, 7);
+      account->public_id = column_string (stmt, 8);
+      account->password_hash = column_string (stmt, 9);
+      account->login_failures = sqlite3_column_int (stmt, 10);
+      account->locked_until = sqlite3_column_int64 (stmt, 11);
     }
   sqlite3_finalize (stmt);
   return account;
 }
 
 #define ACCOUNT_COLUMNS \
-  "SELECT id, nik, email, name, agency, workflow, verification, current_certificate FROM accounts "
+  "SELECT id, nik, email, name, agency, workflow, verification, current_certificate," \
+  " public_id, password_hash, login_failures, locked_until FROM accounts "
 
 static void
 teken_ca_store_finalize (GObject *object)
@@ -297,6 +375,7 @@ teken_ca_certificate_free (TekenCaCertificate *self)
   if (self == NULL)
     return;
   g_free (self->serial);
+  g_free (self->public_id);
   g_clear_pointer (&self->der, g_bytes_unref);
   g_clear_pointer (&self->wrapped_key, g_bytes_unref);
   g_free (self);
@@ -313,7 +392,61 @@ teken_ca_account_free (TekenCaAccount *self)
   g_free (self->agency);
   g_free (self->workflow);
   g_free (self->verification);
+  g_free (self->public_id);
+  if (self->password_hash != NULL)
+    teken_wipe_string (self->password_hash);
+  g_free (self->password_hash);
   g_free (self);
+}
+
+void
+teken_ca_device_free (TekenCaDevice *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->public_id);
+  g_free (self->name);
+  g_clear_pointer (&self->sealed_secret, g_bytes_unref);
+  g_free (self);
+}
+
+void
+teken_ca_login_token_free (TekenCaLoginToken *self)
+{
+  if (self == NULL)
+    return;
+  g_clear_pointer (&self->sealed_setup_secret, g_bytes_unref);
+  g_free (self);
+}
+
+/* Rows made before ids were public (schema 1) get one. */
+static gboolean
+assign_public_ids (TekenCaStore  *self,
+                   const char    *table,
+                   const char    *prefix,
+                   GError       **error)
+{
+  g_autofree char *select = g_strdup_printf ("SELECT id FROM %s WHERE public_id IS NULL", table);
+  g_autofree char *update = g_strdup_printf ("UPDATE %s SET public_id = ? WHERE id = ?", table);
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt = prepare (self, select, "");
+
+  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (ids, id);
+    }
+  sqlite3_finalize (stmt);
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      g_autofree char *public_id = teken_ca_random_id (prefix);
+
+      if (!step_done (self, prepare (self, update, "si", public_id, g_array_index (ids, gint64, i)), error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 /**
@@ -339,7 +472,9 @@ teken_ca_store_open (const char  *path,
   sqlite3_busy_timeout (self->db, 5000);
   if (!exec (self, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;"
                    " PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;", error) ||
-      !migrate (self, error))
+      !migrate (self, error) ||
+      !assign_public_ids (self, "accounts", "acc_", error) ||
+      !assign_public_ids (self, "certificates", "crt_", error))
     return NULL;
 
   return g_steal_pointer (&self);
@@ -486,9 +621,11 @@ teken_ca_store_add_account (TekenCaStore  *self,
                             const char    *agency,
                             GError       **error)
 {
+  g_autofree char *public_id = teken_ca_random_id ("acc_");
+
   if (!step_done (self, prepare (self,
-                                 "INSERT INTO accounts (nik, email, name, agency) VALUES (?, ?, ?, ?)",
-                                 "ssss", nik, email, name, agency), error))
+                                 "INSERT INTO accounts (nik, email, name, agency, public_id) VALUES (?, ?, ?, ?, ?)",
+                                 "sssss", nik, email, name, agency, public_id), error))
     return 0;
   return sqlite3_last_insert_rowid (self->db);
 }
@@ -510,12 +647,13 @@ teken_ca_store_add_certificate (TekenCaStore  *self,
                                 GBytes        *wrapped_key,
                                 GError       **error)
 {
+  g_autofree char *public_id = teken_ca_random_id ("crt_");
   sqlite3_stmt *stmt;
 
   stmt = prepare (self,
-                  "INSERT INTO certificates (account_id, serial, der, not_before, not_after, wrapped_key)"
-                  " VALUES (NULLIF (?, 0), ?, ?, ?, ?, ?)",
-                  "isbiib", account_id, serial, der, not_before, not_after, wrapped_key);
+                  "INSERT INTO certificates (account_id, serial, der, not_before, not_after, wrapped_key,"
+                  " public_id) VALUES (NULLIF (?, 0), ?, ?, ?, ?, ?, ?)",
+                  "isbiibs", account_id, serial, der, not_before, not_after, wrapped_key, public_id);
   if (!step_done (self, stmt, error))
     return 0;
   return sqlite3_last_insert_rowid (self->db);
@@ -606,4 +744,278 @@ teken_ca_store_get_client_secret_hash (TekenCaStore *self,
   return query_string (self, prepare (self,
                                       "SELECT secret_sha256 FROM clients WHERE client_id = ?",
                                       "s", client_id));
+}
+
+TekenCaAccount *
+teken_ca_store_get_account (TekenCaStore *self,
+                            gint64        id)
+{
+  return read_account (prepare (self, ACCOUNT_COLUMNS "WHERE id = ?", "i", id));
+}
+
+gboolean
+teken_ca_store_set_password_hash (TekenCaStore  *self,
+                                  gint64         account_id,
+                                  const char    *password_hash,
+                                  GError       **error)
+{
+  return step_done (self, prepare (self, "UPDATE accounts SET password_hash = ? WHERE id = ?",
+                                   "si", password_hash, account_id), error);
+}
+
+/* The consecutive sign-in failures and the end of a lock-out (§2.9). */
+gboolean
+teken_ca_store_set_login_failures (TekenCaStore  *self,
+                                   gint64         account_id,
+                                   int            failures,
+                                   gint64         locked_until,
+                                   GError       **error)
+{
+  return step_done (self, prepare (self,
+                                   "UPDATE accounts SET login_failures = ?, locked_until = ? WHERE id = ?",
+                                   "iii", (gint64) failures, locked_until, account_id), error);
+}
+
+/**
+ * teken_ca_store_add_login_failure:
+ *
+ * Counts one more failed sign-in in a single statement, so that parallel
+ * requests cannot lose a count.
+ *
+ * Returns: the consecutive failures now, or -1 on error
+ */
+int
+teken_ca_store_add_login_failure (TekenCaStore *self,
+                                  gint64        account_id)
+{
+  return (int) step_returning (self, prepare (self,
+                                              "UPDATE accounts SET login_failures = login_failures + 1"
+                                              " WHERE id = ? RETURNING login_failures", "i", account_id));
+}
+
+/* Returns: the new device's id, or 0 on error */
+gint64
+teken_ca_store_add_device (TekenCaStore  *self,
+                           gint64         account_id,
+                           const char    *public_id,
+                           const char    *name,
+                           GBytes        *sealed_secret,
+                           gint64         last_step,
+                           gint64         now,
+                           GError       **error)
+{
+  if (!step_done (self, prepare (self,
+                                 "INSERT INTO otp_devices (public_id, account_id, name, sealed_secret,"
+                                 " last_step, created_at, last_used_at) VALUES (?, ?, ?, ?, ?, ?, NULLIF (?, 0))",
+                                 "sisbiii", public_id, account_id, name, sealed_secret, last_step, now,
+                                 last_step > 0 ? now : 0), error))
+    return 0;
+  return sqlite3_last_insert_rowid (self->db);
+}
+
+/* Returns: (transfer full) (element-type TekenCaDevice): oldest first */
+GPtrArray *
+teken_ca_store_list_devices (TekenCaStore *self,
+                             gint64        account_id)
+{
+  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify) teken_ca_device_free);
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT id, public_id, name, sealed_secret, last_step, created_at,"
+                                " last_used_at FROM otp_devices WHERE account_id = ? ORDER BY id",
+                                "i", account_id);
+
+  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      TekenCaDevice *device = g_new0 (TekenCaDevice, 1);
+
+      device->id = sqlite3_column_int64 (stmt, 0);
+      device->public_id = column_string (stmt, 1);
+      device->name = column_string (stmt, 2);
+      device->sealed_secret = column_bytes (stmt, 3);
+      device->last_step = sqlite3_column_int64 (stmt, 4);
+      device->created_at = sqlite3_column_int64 (stmt, 5);
+      device->last_used_at = sqlite3_column_int64 (stmt, 6);
+      g_ptr_array_add (list, device);
+    }
+  sqlite3_finalize (stmt);
+  return list;
+}
+
+/**
+ * teken_ca_store_use_device_step:
+ *
+ * Records that @device accepted a code for @step. Only a step later than
+ * the last accepted one is recorded, in one statement, so that two requests
+ * with the same code cannot both succeed.
+ *
+ * Returns: %TRUE when recorded, %FALSE when @step was used already (or on error)
+ */
+gboolean
+teken_ca_store_use_device_step (TekenCaStore *self,
+                                gint64        device_id,
+                                gint64        step,
+                                gint64        now)
+{
+  return step_changed (self, prepare (self,
+                                      "UPDATE otp_devices SET last_step = ?, last_used_at = ?"
+                                      " WHERE id = ? AND last_step < ? RETURNING id",
+                                      "iiii", step, now, device_id, step));
+}
+
+gboolean
+teken_ca_store_add_login_token (TekenCaStore  *self,
+                                const char    *token_hash,
+                                gint64         account_id,
+                                gint64         expires_at,
+                                int            codes,
+                                GBytes        *sealed_setup_secret,
+                                GError       **error)
+{
+  return step_done (self, prepare (self,
+                                   "INSERT INTO login_tokens (token_sha256, account_id, expires_at,"
+                                   " codes_left, sealed_setup_secret) VALUES (?, ?, ?, ?, ?)",
+                                   "siiib", token_hash, account_id, expires_at, (gint64) codes,
+                                   sealed_setup_secret), error);
+}
+
+TekenCaLoginToken *
+teken_ca_store_find_login_token (TekenCaStore *self,
+                                 const char   *token_hash)
+{
+  TekenCaLoginToken *token = NULL;
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT account_id, expires_at, codes_left, sealed_setup_secret"
+                                " FROM login_tokens WHERE token_sha256 = ?", "s", token_hash);
+
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      token = g_new0 (TekenCaLoginToken, 1);
+      token->account_id = sqlite3_column_int64 (stmt, 0);
+      token->expires_at = sqlite3_column_int64 (stmt, 1);
+      token->codes_left = sqlite3_column_int (stmt, 2);
+      token->sealed_setup_secret = column_bytes (stmt, 3);
+    }
+  sqlite3_finalize (stmt);
+  return token;
+}
+
+/**
+ * teken_ca_store_take_login_token_code:
+ *
+ * Uses up one of the codes a login token allows, before the code is
+ * checked, so that parallel requests cannot try more than it allows.
+ *
+ * Returns: the codes left after this one, or -1 when none was left
+ */
+int
+teken_ca_store_take_login_token_code (TekenCaStore *self,
+                                      const char   *token_hash,
+                                      gint64        now)
+{
+  return (int) step_returning (self, prepare (self,
+                                              "UPDATE login_tokens SET codes_left = codes_left - 1"
+                                              " WHERE token_sha256 = ? AND codes_left > 0 AND expires_at >= ?"
+                                              " RETURNING codes_left", "si", token_hash, now));
+}
+
+/* Ends @token_hash (%NULL: none), and every expired login token with it. */
+gboolean
+teken_ca_store_delete_login_token (TekenCaStore  *self,
+                                   const char    *token_hash,
+                                   gint64         now,
+                                   GError       **error)
+{
+  return step_done (self, prepare (self,
+                                   "DELETE FROM login_tokens WHERE token_sha256 = ? OR expires_at < ?",
+                                   "si", token_hash, now), error);
+}
+
+/* Returns: the new session's id, or 0 on error */
+gint64
+teken_ca_store_add_session (TekenCaStore  *self,
+                            gint64         account_id,
+                            const char    *scope,
+                            gint64         now,
+                            GError       **error)
+{
+  if (!step_done (self, prepare (self,
+                                 "INSERT INTO sessions (account_id, scope, started_at) VALUES (?, ?, ?)",
+                                 "isi", account_id, scope, now), error))
+    return 0;
+  return sqlite3_last_insert_rowid (self->db);
+}
+
+gboolean
+teken_ca_store_end_session (TekenCaStore  *self,
+                            gint64         session_id,
+                            GError       **error)
+{
+  return step_done (self, prepare (self,
+                                   "UPDATE sessions SET ended = 1 WHERE id = ?", "i", session_id), error) &&
+         step_done (self, prepare (self,
+                                   "DELETE FROM session_tokens WHERE session_id = ? AND kind = 'access'",
+                                   "i", session_id), error);
+}
+
+gboolean
+teken_ca_store_add_session_token (TekenCaStore  *self,
+                                  const char    *token_hash,
+                                  gint64         session_id,
+                                  const char    *kind,
+                                  gint64         expires_at,
+                                  GError       **error)
+{
+  return step_done (self, prepare (self,
+                                   "INSERT INTO session_tokens (token_sha256, session_id, kind, expires_at)"
+                                   " VALUES (?, ?, ?, ?)", "sisi", token_hash, session_id, kind, expires_at),
+                    error);
+}
+
+TekenCaSessionToken *
+teken_ca_store_find_session_token (TekenCaStore *self,
+                                   const char   *token_hash,
+                                   const char   *kind)
+{
+  TekenCaSessionToken *token = NULL;
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT t.session_id, s.account_id, t.expires_at, t.used, s.ended, s.started_at"
+                                " FROM session_tokens t JOIN sessions s ON s.id = t.session_id"
+                                " WHERE t.token_sha256 = ? AND t.kind = ?", "ss", token_hash, kind);
+
+  if (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      token = g_new0 (TekenCaSessionToken, 1);
+      token->session_id = sqlite3_column_int64 (stmt, 0);
+      token->account_id = sqlite3_column_int64 (stmt, 1);
+      token->expires_at = sqlite3_column_int64 (stmt, 2);
+      token->used = sqlite3_column_int (stmt, 3) != 0;
+      token->ended = sqlite3_column_int (stmt, 4) != 0;
+      token->started_at = sqlite3_column_int64 (stmt, 5);
+    }
+  sqlite3_finalize (stmt);
+  return token;
+}
+
+/* Returns: %TRUE when this call used the token up, %FALSE when it was used already */
+gboolean
+teken_ca_store_use_session_token (TekenCaStore *self,
+                                  const char   *token_hash)
+{
+  return step_changed (self, prepare (self,
+                                      "UPDATE session_tokens SET used = 1 WHERE token_sha256 = ? AND used = 0"
+                                      " RETURNING used", "s", token_hash));
+}
+
+/* Revokes (or, with reason 6, suspends) a certificate; a suspended one may
+ * be revoked for good afterwards, which keeps its reason up to date. */
+gboolean
+teken_ca_store_revoke_certificate (TekenCaStore  *self,
+                                   gint64         certificate_id,
+                                   gint64         when,
+                                   int            reason,
+                                   GError       **error)
+{
+  return step_done (self, prepare (self,
+                                   "UPDATE certificates SET revoked_at = ?, revocation_reason = ? WHERE id = ?",
+                                   "iii", when, (gint64) reason, certificate_id), error);
 }

@@ -39,6 +39,7 @@ typedef struct
   int revocation_reason;     /* CRL reason code, -1 when not revoked */
   GBytes *wrapped_key;       /* NULL for certificates without a holder key */
   int key_failures;
+  char *public_id;           /* crt_… */
 } TekenCaCertificate;
 
 void teken_ca_certificate_free (TekenCaCertificate *self);
@@ -54,10 +55,51 @@ typedef struct
   char *workflow;            /* NO_CERTIFICATE, WAITING_FOR_VERIFICATION, NEW, RENEW, or NULL */
   char *verification;        /* VERIFIED or UPDATE */
   gint64 current_certificate;
+  char *public_id;           /* acc_… */
+  char *password_hash;       /* PHC scrypt string, NULL before activation */
+  int login_failures;
+  gint64 locked_until;       /* Unix time, 0 when not locked */
 } TekenCaAccount;
 
 void teken_ca_account_free (TekenCaAccount *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TekenCaAccount, teken_ca_account_free)
+
+typedef struct
+{
+  gint64 id;
+  char *public_id;           /* dev_… */
+  char *name;
+  GBytes *sealed_secret;     /* the base32 TOTP secret, under the server key */
+  gint64 last_step;          /* the last accepted TOTP step, for replay refusal */
+  gint64 created_at;
+  gint64 last_used_at;       /* 0 when never used */
+} TekenCaDevice;
+
+void teken_ca_device_free (TekenCaDevice *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TekenCaDevice, teken_ca_device_free)
+
+typedef struct
+{
+  gint64 account_id;
+  gint64 expires_at;
+  int codes_left;
+  GBytes *sealed_setup_secret;  /* NULL when the account has devices */
+} TekenCaLoginToken;
+
+void teken_ca_login_token_free (TekenCaLoginToken *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TekenCaLoginToken, teken_ca_login_token_free)
+
+typedef struct
+{
+  gint64 session_id;
+  gint64 account_id;
+  gint64 expires_at;
+  gboolean used;
+  gboolean ended;
+  gint64 started_at;
+} TekenCaSessionToken;
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TekenCaSessionToken, g_free)
 
 #define TEKEN_CA_TYPE_STORE (teken_ca_store_get_type ())
 
@@ -137,5 +179,72 @@ gboolean            teken_ca_store_add_client           (TekenCaStore        *se
                                                          GError             **error);
 char               *teken_ca_store_get_client_secret_hash (TekenCaStore      *self,
                                                          const char          *client_id);
+TekenCaAccount     *teken_ca_store_get_account          (TekenCaStore        *self,
+                                                         gint64               id);
+gboolean            teken_ca_store_set_password_hash    (TekenCaStore        *self,
+                                                         gint64               account_id,
+                                                         const char          *password_hash,
+                                                         GError             **error);
+gboolean            teken_ca_store_set_login_failures   (TekenCaStore        *self,
+                                                         gint64               account_id,
+                                                         int                  failures,
+                                                         gint64               locked_until,
+                                                         GError             **error);
+int                 teken_ca_store_add_login_failure    (TekenCaStore        *self,
+                                                         gint64               account_id);
+gint64              teken_ca_store_add_device           (TekenCaStore        *self,
+                                                         gint64               account_id,
+                                                         const char          *public_id,
+                                                         const char          *name,
+                                                         GBytes              *sealed_secret,
+                                                         gint64               last_step,
+                                                         gint64               now,
+                                                         GError             **error);
+GPtrArray          *teken_ca_store_list_devices         (TekenCaStore        *self,
+                                                         gint64               account_id);
+gboolean            teken_ca_store_use_device_step      (TekenCaStore        *self,
+                                                         gint64               device_id,
+                                                         gint64               step,
+                                                         gint64               now);
+gboolean            teken_ca_store_add_login_token      (TekenCaStore        *self,
+                                                         const char          *token_hash,
+                                                         gint64               account_id,
+                                                         gint64               expires_at,
+                                                         int                  codes,
+                                                         GBytes              *sealed_setup_secret,
+                                                         GError             **error);
+TekenCaLoginToken  *teken_ca_store_find_login_token     (TekenCaStore        *self,
+                                                         const char          *token_hash);
+int                 teken_ca_store_take_login_token_code (TekenCaStore       *self,
+                                                         const char          *token_hash,
+                                                         gint64               now);
+gboolean            teken_ca_store_delete_login_token   (TekenCaStore        *self,
+                                                         const char          *token_hash,
+                                                         gint64               now,
+                                                         GError             **error);
+gint64              teken_ca_store_add_session          (TekenCaStore        *self,
+                                                         gint64               account_id,
+                                                         const char          *scope,
+                                                         gint64               now,
+                                                         GError             **error);
+gboolean            teken_ca_store_end_session          (TekenCaStore        *self,
+                                                         gint64               session_id,
+                                                         GError             **error);
+gboolean            teken_ca_store_add_session_token    (TekenCaStore        *self,
+                                                         const char          *token_hash,
+                                                         gint64               session_id,
+                                                         const char          *kind,
+                                                         gint64               expires_at,
+                                                         GError             **error);
+TekenCaSessionToken *teken_ca_store_find_session_token  (TekenCaStore        *self,
+                                                         const char          *token_hash,
+                                                         const char          *kind);
+gboolean            teken_ca_store_use_session_token    (TekenCaStore        *self,
+                                                         const char          *token_hash);
+gboolean            teken_ca_store_revoke_certificate   (TekenCaStore        *self,
+                                                         gint64               certificate_id,
+                                                         gint64               when,
+                                                         int                  reason,
+                                                         GError             **error);
 
 G_END_DECLS

@@ -24,10 +24,19 @@
 
 #include "teken-cms.h"
 #include "teken-cms-verify.h"
+#include "teken-totp.h"
 #include "teken-x509-private.h"
 
 #define HOLDER_NIK "9971010101900001"
+#define HOLDER_EMAIL "budi.santoso@pns.kotacontoh.go.id"
+#define HOLDER_PASSWORD "Sandi-Demo1!"
 #define HOLDER_PASSPHRASE "Frasa-Demo2!"
+#define HOLDER_TOTP_SECRET "GAFXHYSLLZG4ESB4TWBZFFAI6MUN57KF"
+/* A second ready holder, only in the test's seed: no TOTP device yet. */
+#define SECOND_NIK "9971014506880002"
+#define SECOND_EMAIL "siti.rahayu@pns.kotacontoh.go.id"
+#define SECOND_PASSWORD "Sandi-Siti3!"
+#define SECOND_PASSPHRASE "Frasa-Siti4!"
 #define UNKNOWN_NIK "9971010101909999"
 
 static const char * const wrong_passphrases[] = {
@@ -47,6 +56,12 @@ static struct
   GDataInputStream *output;
   SoupSession *session;
   GBytes *cms;
+  GPtrArray *secrets;       /* OTP codes, TOTP secrets and tokens given or received */
+  char *second_secret;
+  char *second_access;
+  char *second_refresh;
+  char *holder_access;
+  gint64 holder_time;       /* when the holder's code was made */
 } ca;
 
 static char *
@@ -195,6 +210,31 @@ die_with_parent (gpointer user_data)
   prctl (PR_SET_PDEATHSIG, SIGTERM);
 }
 
+/* The default seed's registries, and its ready holder with a second one
+ * who has no TOTP device yet, for the first sign-in. */
+static char *
+write_test_seed (const char *default_seed)
+{
+  g_autofree char *base = g_path_get_dirname (default_seed);
+  g_autofree char *population = g_build_filename (base, "population.csv", NULL);
+  g_autofree char *personnel = g_build_filename (base, "personnel.csv", NULL);
+  g_autofree char *agencies = g_build_filename (base, "agencies.csv", NULL);
+  g_autofree char *ini = g_strdup_printf ("[seed]\npopulation=%s\npersonnel=%s\nagencies=%s\nholders=holders.csv\n",
+                                          population, personnel, agencies);
+  g_autoptr(GBytes) ini_bytes = g_bytes_new (ini, strlen (ini));
+  static const char holders[] =
+    "nik,email,nip,unit,position,city,province,title_prefix,title_suffix,phone,password,passphrase,totp_secret,device_name\n"
+    HOLDER_NIK "," HOLDER_EMAIL ",199001012015031001,,,,,,S.Kom.,081234567890," HOLDER_PASSWORD ","
+    HOLDER_PASSPHRASE "," HOLDER_TOTP_SECRET ",Ponsel demo\n"
+    SECOND_NIK "," SECOND_EMAIL ",198806052023212001,,,,,,,081234567891," SECOND_PASSWORD ","
+    SECOND_PASSPHRASE ",,\n";
+  g_autoptr(GBytes) holder_bytes = g_bytes_new_static (holders, strlen (holders));
+
+  write_file ("seed.ini", ini_bytes);
+  write_file ("holders.csv", holder_bytes);
+  return temp_path ("seed.ini");
+}
+
 static void
 start_server (void)
 {
@@ -206,6 +246,7 @@ start_server (void)
   g_autofree char *line = NULL;
   const char *bin = g_getenv ("TEKEN_CA_BIN");
   const char *seed = g_getenv ("TEKEN_CA_SEED");
+  g_autofree char *test_seed = NULL;
 
   g_assert_nonnull (bin);
   g_assert_nonnull (seed);
@@ -214,9 +255,11 @@ start_server (void)
   g_assert_no_error (error);
   ca.data_dir = temp_path ("data");
   ca.root_pem = g_build_filename (ca.data_dir, "root.pem", NULL);
+  ca.secrets = g_ptr_array_new_with_free_func (g_free);
+  test_seed = write_test_seed (seed);
 
   {
-    const char * const argv[] = { bin, "init", ca.data_dir, "--seed", seed, NULL };
+    const char * const argv[] = { bin, "init", ca.data_dir, "--seed", test_seed, NULL };
 
     g_assert_cmpint (run_tool (argv, NULL), ==, 0);
   }
@@ -232,7 +275,8 @@ start_server (void)
   g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "all", TRUE);
   g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   ca.server = g_subprocess_launcher_spawn (launcher, &error, bin, "serve", ca.data_dir,
-                                           "--address", "127.0.0.1", "--port", "0", NULL);
+                                           "--address", "127.0.0.1", "--port", "0",
+                                           "--lock-duration", "2", NULL);
   g_assert_no_error (error);
 
   ca.output = g_data_input_stream_new (g_subprocess_get_stdout_pipe (ca.server));
@@ -537,6 +581,7 @@ typedef struct
   GMainLoop *loop;
   int pending;
   int succeeded;
+  const char *expected;   /* in a successful answer; NULL: a CMS map */
 } Parallel;
 
 static void
@@ -549,7 +594,8 @@ parallel_sent_cb (GObject      *source,
   g_autoptr(GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
 
   if (body != NULL && soup_message_get_status (msg) == 200 &&
-      strstr (g_bytes_get_data (body, NULL), "cmsSignedDataHashMap") != NULL)
+      strstr (g_bytes_get_data (body, NULL),
+              parallel->expected != NULL ? parallel->expected : "cmsSignedDataHashMap") != NULL)
     parallel->succeeded++;
   if (--parallel->pending == 0)
     g_main_loop_quit (parallel->loop);
@@ -841,6 +887,438 @@ test_tsa (void)
   }
 }
 
+/* Sends @json (or nothing) with the holder's @bearer token (or none);
+ * returns the parsed object, or NULL for an empty answer. */
+static JsonObject *
+holder_request (const char *method,
+                const char *path,
+                const char *json,
+                const char *bearer,
+                guint      *status)
+{
+  g_autofree char *uri = g_strconcat (ca.url, path, NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
+  g_autoptr(GBytes) response = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  if (json != NULL)
+    {
+      g_autoptr(GBytes) body = g_bytes_new (json, strlen (json));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", body);
+    }
+  if (bearer != NULL)
+    {
+      g_autofree char *header = g_strconcat ("Bearer ", bearer, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", header);
+    }
+  response = soup_session_send_and_read (ca.session, msg, NULL, &error);
+  g_assert_no_error (error);
+  *status = soup_message_get_status (msg);
+  if (g_bytes_get_size (response) == 0)
+    return NULL;
+  json_parser_load_from_data (parser, g_bytes_get_data (response, NULL), g_bytes_get_size (response), &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)));
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+static JsonObject *
+login (const char *username,
+       const char *password,
+       guint      *status)
+{
+  g_autofree char *json = g_strdup_printf ("{\"username\": \"%s\", \"password\": \"%s\"}", username, password);
+
+  return holder_request ("POST", "/api/teken/v1/auth/login", json, NULL, status);
+}
+
+/* Remembers a code, for the last test to look for. */
+static char *
+totp_code (const char *secret,
+           gint64      unix_time)
+{
+  g_autoptr(GError) error = NULL;
+  char *code = teken_totp_code (secret, unix_time, &error);
+
+  g_assert_no_error (error);
+  g_ptr_array_add (ca.secrets, g_strdup (code));
+  return code;
+}
+
+static JsonObject *
+send_code (const char *login_token,
+           const char *code,
+           const char *extra,
+           guint      *status)
+{
+  g_autofree char *json = g_strdup_printf ("{\"login_token\": \"%s\", \"code\": \"%s\"%s}",
+                                           login_token, code, extra != NULL ? extra : "");
+
+  return holder_request ("POST", "/api/teken/v1/auth/login/totp", json, NULL, status);
+}
+
+static void
+assert_token_pair (JsonObject *pair,
+                   guint       status)
+{
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (pair, "token_type"), ==, "Bearer");
+  g_assert_cmpstr (json_object_get_string_member (pair, "scope"), ==, "account");
+  g_assert_cmpint (json_object_get_int_member (pair, "expires_in"), ==, 900);
+  g_assert_cmpint (json_object_get_int_member (pair, "refresh_expires_in"), ==, 604800);
+  g_assert_cmpuint (strlen (json_object_get_string_member (pair, "access_token")), ==, 43);
+  g_assert_cmpuint (strlen (json_object_get_string_member (pair, "refresh_token")), ==, 43);
+  g_ptr_array_add (ca.secrets, g_strdup (json_object_get_string_member (pair, "access_token")));
+  g_ptr_array_add (ca.secrets, g_strdup (json_object_get_string_member (pair, "refresh_token")));
+}
+
+/* First sign-in: TOTP set-up, confirmed with a code computed from the
+ * secret the server gave; then later sign-ins need a fresh code. */
+static void
+test_login_totp_setup (void)
+{
+  guint status = 0;
+  g_autoptr(JsonObject) step1 = login (SECOND_EMAIL, SECOND_PASSWORD, &status);
+  g_autoptr(JsonObject) wrong = NULL;
+  g_autoptr(JsonObject) no_name = NULL;
+  g_autoptr(JsonObject) pair = NULL;
+  g_autoptr(JsonObject) again = NULL;
+  g_autoptr(JsonObject) replayed = NULL;
+  g_autoptr(JsonObject) next = NULL;
+  g_autoptr(JsonObject) bogus = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *wrong_code = NULL;
+  g_autofree char *next_code = NULL;
+  JsonObject *setup;
+  const char *token;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (step1, "next"), ==, "totp_setup");
+  g_assert_cmpint (json_object_get_int_member (step1, "expires_in"), ==, 300);
+  token = json_object_get_string_member (step1, "login_token");
+  setup = json_object_get_object_member (step1, "totp_setup");
+  ca.second_secret = g_strdup (json_object_get_string_member (setup, "secret"));
+  g_ptr_array_add (ca.secrets, g_strdup (ca.second_secret));
+  g_assert_cmpuint (strlen (ca.second_secret), ==, 32);
+  g_assert_cmpstr (json_object_get_string_member (setup, "issuer"), ==, "Teken CA");
+  g_assert_cmpstr (json_object_get_string_member (setup, "account"), ==, SECOND_EMAIL);
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (setup, "otpauth_uri"),
+                                   "otpauth://totp/Teken%20CA:siti.rahayu%40pns.kotacontoh.go.id?secret="));
+  g_assert_nonnull (strstr (json_object_get_string_member (setup, "otpauth_uri"), ca.second_secret));
+
+  code = totp_code (ca.second_secret, now);
+  /* A code from another step's neighbour is wrong; so is the device name left out. */
+  wrong_code = totp_code (ca.second_secret, now - 300);
+  wrong = send_code (token, wrong_code, ", \"device_name\": \"Ponsel kantor\"", &status);
+  assert_error (wrong, status, 401, 8205, "totp_invalid");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (wrong, "details"),
+                                               "attempts_left"), ==, 4);
+  no_name = send_code (token, code, NULL, &status);
+  assert_error (no_name, status, 400, 4014, "field_required");
+
+  pair = send_code (token, code, ", \"device_name\": \"Ponsel kantor\"", &status);
+  assert_token_pair (pair, status);
+
+  /* The login token is used up. */
+  bogus = send_code (token, code, ", \"device_name\": \"Ponsel kantor\"", &status);
+  assert_error (bogus, status, 401, 8204, "login_token_invalid");
+
+  /* Later: a registered device; the code just used is not accepted again. */
+  again = login (SECOND_NIK, SECOND_PASSWORD, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (again, "next"), ==, "totp");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (again, "devices")), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (
+                     json_object_get_array_member (again, "devices"), 0), "name"), ==, "Ponsel kantor");
+  token = json_object_get_string_member (again, "login_token");
+  replayed = send_code (token, code, NULL, &status);
+  assert_error (replayed, status, 401, 8205, "totp_invalid");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (replayed, "details"),
+                                               "attempts_left"), ==, 4);
+
+  /* The next step's code (one step either side is accepted). */
+  next_code = totp_code (ca.second_secret, now + 30);
+  next = send_code (token, next_code, NULL, &status);
+  assert_token_pair (next, status);
+  ca.second_access = g_strdup (json_object_get_string_member (next, "access_token"));
+  ca.second_refresh = g_strdup (json_object_get_string_member (next, "refresh_token"));
+}
+
+/* The seeded holder's device (docs/api.md §13), by NIK. */
+/* Password checks run in worker threads: parallel sign-ins all succeed. */
+static void
+test_parallel_login (void)
+{
+  g_autofree char *uri = g_strconcat (ca.url, "/api/teken/v1/auth/login", NULL);
+  static const char request[] = "{\"username\": \"" HOLDER_EMAIL "\", \"password\": \"" HOLDER_PASSWORD "\"}";
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_object_unref);
+  Parallel parallel = { loop, 6, 0, "\"next\":\"totp\"" };
+
+  for (int i = 0; i < parallel.pending; i++)
+    {
+      SoupMessage *msg = soup_message_new ("POST", uri);
+      g_autoptr(GBytes) body = g_bytes_new_static (request, strlen (request));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", body);
+      soup_session_send_and_read_async (ca.session, msg, G_PRIORITY_DEFAULT, NULL,
+                                        parallel_sent_cb, &parallel);
+      g_ptr_array_add (messages, msg);
+    }
+  g_main_loop_run (loop);
+
+  g_assert_cmpint (parallel.succeeded, ==, 6);
+}
+
+static void
+test_login_seeded_device (void)
+{
+  guint status = 0;
+  g_autoptr(JsonObject) wrong_password = login (HOLDER_EMAIL, SECOND_PASSWORD, &status);
+  g_autoptr(JsonObject) unknown = NULL;
+  g_autoptr(JsonObject) step1 = NULL;
+  g_autoptr(JsonObject) pair = NULL;
+  g_autoptr(JsonObject) bad_type = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *device = NULL;
+
+  assert_error (wrong_password, status, 401, 8201, "login_failed");
+  unknown = login ("nobody@pns.kotacontoh.go.id", HOLDER_PASSWORD, &status);
+  assert_error (unknown, status, 401, 8201, "login_failed");
+  bad_type = holder_request ("POST", "/api/teken/v1/auth/login", "{\"username\": 1, \"password\": \"x\"}",
+                             NULL, &status);
+  assert_error (bad_type, status, 400, 4015, "field_invalid");
+
+  step1 = login (HOLDER_NIK, HOLDER_PASSWORD, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (step1, "next"), ==, "totp");
+  device = g_strdup_printf (", \"device_id\": \"%s\"",
+                            json_object_get_string_member (json_array_get_object_element (
+                              json_object_get_array_member (step1, "devices"), 0), "id"));
+  ca.holder_time = g_get_real_time () / G_USEC_PER_SEC;
+  code = totp_code (HOLDER_TOTP_SECRET, ca.holder_time);
+  pair = send_code (json_object_get_string_member (step1, "login_token"), code, device, &status);
+  assert_token_pair (pair, status);
+  ca.holder_access = g_strdup (json_object_get_string_member (pair, "access_token"));
+}
+
+static void
+test_tokens (void)
+{
+  guint status = 0;
+  g_autoptr(JsonObject) account = holder_request ("GET", "/api/teken/v1/account", NULL, ca.second_access, &status);
+  g_autoptr(JsonObject) missing = NULL;
+  g_autoptr(JsonObject) unknown = NULL;
+  g_autoptr(JsonObject) refreshed = NULL;
+  g_autoptr(JsonObject) reused = NULL;
+  g_autoptr(JsonObject) after_reuse = NULL;
+  g_autoptr(JsonObject) logged_out = NULL;
+  g_autoptr(JsonObject) after_logout = NULL;
+  g_autoptr(JsonObject) refresh_after_logout = NULL;
+  g_autoptr(JsonObject) second = NULL;
+  g_autoptr(JsonObject) budi = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *new_json = NULL;
+  g_autofree char *new_access = NULL;
+
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (account, "nik"), ==, SECOND_NIK);
+  g_assert_cmpstr (json_object_get_string_member (account, "status"), ==, "ISSUE");
+  g_assert_true (json_object_get_boolean_member (account, "can_sign"));
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (account, "id"), "acc_"));
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (account, "current_certificate_id"), "crt_"));
+
+  missing = holder_request ("GET", "/api/teken/v1/account", NULL, NULL, &status);
+  assert_error (missing, status, 401, 8002, "session_invalid");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (missing, "details"), "reason"),
+                   ==, "missing");
+  unknown = holder_request ("GET", "/api/teken/v1/account", NULL, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", &status);
+  assert_error (unknown, status, 401, 8002, "session_invalid");
+
+  /* Refresh rotates; the old refresh token presented again ends the session. */
+  json = g_strdup_printf ("{\"refresh_token\": \"%s\"}", ca.second_refresh);
+  refreshed = holder_request ("POST", "/api/teken/v1/auth/refresh", json, NULL, &status);
+  assert_token_pair (refreshed, status);
+  new_access = g_strdup (json_object_get_string_member (refreshed, "access_token"));
+  g_assert_cmpstr (new_access, !=, ca.second_access);
+  reused = holder_request ("POST", "/api/teken/v1/auth/refresh", json, NULL, &status);
+  assert_error (reused, status, 401, 8011, "refresh_invalid");
+  after_reuse = holder_request ("GET", "/api/teken/v1/account", NULL, new_access, &status);
+  assert_error (after_reuse, status, 401, 8002, "session_invalid");
+  new_json = g_strdup_printf ("{\"refresh_token\": \"%s\"}",
+                              json_object_get_string_member (refreshed, "refresh_token"));
+  g_clear_pointer (&reused, json_object_unref);
+  reused = holder_request ("POST", "/api/teken/v1/auth/refresh", new_json, NULL, &status);
+  assert_error (reused, status, 401, 8011, "refresh_invalid");
+
+  /* Logout ends a session; twice is fine; the holder's other session goes on. */
+  budi = holder_request ("GET", "/api/teken/v1/account", NULL, ca.holder_access, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (budi, "nik"), ==, HOLDER_NIK);
+  {
+    /* The step after the one used at sign-in: within the window, never a replay. */
+    g_autofree char *code = totp_code (HOLDER_TOTP_SECRET, ca.holder_time + TEKEN_TOTP_PERIOD);
+    g_autoptr(JsonObject) step1 = login (HOLDER_EMAIL, HOLDER_PASSWORD, &status);
+
+    g_assert_cmpuint (status, ==, 200);
+    second = send_code (json_object_get_string_member (step1, "login_token"), code, NULL, &status);
+    assert_token_pair (second, status);
+  }
+  logged_out = holder_request ("POST", "/api/teken/v1/auth/logout", NULL,
+                               json_object_get_string_member (second, "access_token"), &status);
+  g_assert_null (logged_out);
+  g_assert_cmpuint (status, ==, 204);
+  after_logout = holder_request ("GET", "/api/teken/v1/account", NULL,
+                                 json_object_get_string_member (second, "access_token"), &status);
+  assert_error (after_logout, status, 401, 8002, "session_invalid");
+  g_clear_pointer (&logged_out, json_object_unref);
+  logged_out = holder_request ("POST", "/api/teken/v1/auth/logout", NULL,
+                               json_object_get_string_member (second, "access_token"), &status);
+  g_assert_cmpuint (status, ==, 204);
+  g_clear_pointer (&json, g_free);
+  json = g_strdup_printf ("{\"refresh_token\": \"%s\"}", json_object_get_string_member (second, "refresh_token"));
+  refresh_after_logout = holder_request ("POST", "/api/teken/v1/auth/refresh", json, NULL, &status);
+  assert_error (refresh_after_logout, status, 401, 8011, "refresh_invalid");
+  g_clear_pointer (&budi, json_object_unref);
+  budi = holder_request ("GET", "/api/teken/v1/account", NULL, ca.holder_access, &status);
+  g_assert_cmpuint (status, ==, 200);
+}
+
+/* Five failures in a row lock the account for --lock-duration (2 s here);
+ * even the right password waits. */
+static void
+test_lockout (void)
+{
+  guint status = 0;
+
+  for (int i = 1; i <= 5; i++)
+    {
+      g_autoptr(JsonObject) failed = login (SECOND_EMAIL, wrong_passphrases[i - 1], &status);
+
+      if (i < 5)
+        assert_error (failed, status, 401, 8201, "login_failed");
+      else
+        {
+          assert_error (failed, status, 423, 8202, "account_locked");
+          g_assert_nonnull (json_object_get_string_member (json_object_get_object_member (failed, "details"),
+                                                           "locked_until"));
+        }
+    }
+  {
+    g_autoptr(JsonObject) locked = login (SECOND_EMAIL, SECOND_PASSWORD, &status);
+
+    assert_error (locked, status, 423, 8202, "account_locked");
+  }
+  g_usleep (2500 * G_TIME_SPAN_MILLISECOND);
+  {
+    g_autoptr(JsonObject) open = login (SECOND_EMAIL, SECOND_PASSWORD, &status);
+
+    g_assert_cmpuint (status, ==, 200);
+    g_assert_cmpstr (json_object_get_string_member (open, "next"), ==, "totp");
+  }
+}
+
+static JsonObject *
+post_revoke (const char *json,
+        guint      *status)
+{
+  return holder_request ("POST", "/api/teken/v1/certificates/current/revoke", json, ca.holder_access, status);
+}
+
+/* docs/api.md §7.6, checked by openssl: the CRL lists the serial at once,
+ * OCSP says revoked with the reason, and signing is refused. */
+static void
+test_revoke (void)
+{
+  guint status = 0;
+  g_autoptr(JsonObject) bad_reason = post_revoke ("{\"reason\": \"privilegeWithdrawn\", \"confirmation\": \"CABUT\","
+                                             " \"password\": \"" HOLDER_PASSWORD "\"}", &status);
+  g_autoptr(JsonObject) bad_confirmation = NULL;
+  g_autoptr(JsonObject) wrong_password = NULL;
+  g_autoptr(JsonObject) no_token = NULL;
+  g_autoptr(JsonObject) revoked = NULL;
+  g_autoptr(JsonObject) again = NULL;
+  g_autoptr(JsonObject) check = NULL;
+  g_autoptr(JsonObject) refused = NULL;
+  g_autoptr(GBytes) digest = content_digest ();
+  g_autoptr(GBytes) crl = NULL;
+  g_autofree char *sign = NULL;
+  g_autofree char *serial = NULL;
+  g_autofree char *crl_path = temp_path ("revoked.crl");
+  g_autofree char *issuing = temp_path ("issuing.pem");
+  g_autofree char *holder = temp_path ("holder.pem");
+  g_autofree char *url = g_strconcat (ca.url, "/pki/ocsp", NULL);
+  g_autofree char *crl_output = NULL;
+  g_autofree char *ocsp_output = NULL;
+  JsonObject *certificate;
+
+  assert_error (bad_reason, status, 422, 8305, "revocation_reason_invalid");
+  bad_confirmation = post_revoke ("{\"reason\": \"keyCompromise\", \"confirmation\": \"HAPUS\","
+                             " \"password\": \"" HOLDER_PASSWORD "\"}", &status);
+  assert_error (bad_confirmation, status, 422, 8304, "revoke_confirmation_mismatch");
+  wrong_password = post_revoke ("{\"reason\": \"keyCompromise\", \"confirmation\": \"CABUT\","
+                           " \"password\": \"" SECOND_PASSWORD "\"}", &status);
+  assert_error (wrong_password, status, 403, 8209, "reauth_failed");
+  no_token = holder_request ("POST", "/api/teken/v1/certificates/current/revoke",
+                             "{\"reason\": \"keyCompromise\", \"confirmation\": \"CABUT\"}", NULL, &status);
+  assert_error (no_token, status, 401, 8002, "session_invalid");
+
+  revoked = post_revoke ("{\"reason\": \"keyCompromise\", \"confirmation\": \" cabut \","
+                    " \"password\": \"" HOLDER_PASSWORD "\"}", &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (revoked, "status"), ==, "REVOKE");
+  certificate = json_object_get_object_member (revoked, "certificate");
+  g_assert_cmpstr (json_object_get_string_member (certificate, "status"), ==, "REVOKE");
+  g_assert_cmpstr (json_object_get_string_member (certificate, "revocation_reason"), ==, "keyCompromise");
+  g_assert_nonnull (json_object_get_string_member (certificate, "revoked_at"));
+  g_assert_cmpstr (json_object_get_string_member (certificate, "common_name"), ==, "BUDI SANTOSO CONTOH");
+  serial = g_strdup (json_object_get_string_member (certificate, "serial"));
+
+  /* The CRL fetched before (test_crl) is not served again. */
+  crl = send_request ("GET", "/pki/crl", NULL, NULL, FALSE, &status);
+  g_assert_cmpuint (status, ==, 200);
+  write_file ("revoked.crl", crl);
+  {
+    const char * const argv[] = { "openssl", "crl", "-inform", "DER", "-in", crl_path, "-noout", "-text",
+                                  "-CAfile", issuing, NULL };
+    g_autofree char *entry = g_strdup_printf ("Serial Number: %s", serial);
+
+    g_assert_cmpint (run_tool (argv, &crl_output), ==, 0);
+    g_assert_nonnull (strstr (crl_output, "verify OK"));
+    g_assert_nonnull (strstr (crl_output, entry));
+    g_assert_nonnull (strstr (crl_output, "Key Compromise"));
+  }
+  {
+    const char * const argv[] = { "openssl", "ocsp", "-issuer", issuing, "-cert", holder,
+                                  "-url", url, "-CAfile", ca.root_pem, NULL };
+
+    g_assert_cmpint (run_tool (argv, &ocsp_output), ==, 0);
+    g_assert_nonnull (strstr (ocsp_output, "Response verify OK"));
+    g_assert_nonnull (strstr (ocsp_output, "holder.pem: revoked"));
+    g_assert_nonnull (strstr (ocsp_output, "Reason: keyCompromise"));
+  }
+
+  sign = sign_request (HOLDER_PASSPHRASE, digest);
+  refused = post_json ("/api/v2/sign/hash/pdf", sign, &status);
+  assert_error (refused, status, 400, 2021, "no_active_certificate");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (refused, "details"), "status"),
+                   ==, "REVOKE");
+  check = post_json ("/api/v2/user/check/status", "{\"nik\": \"" HOLDER_NIK "\"}", &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (check, "status"), ==, "REVOKE");
+
+  /* Final: revoking again is refused. */
+  again = post_revoke ("{\"reason\": \"unspecified\", \"confirmation\": \"CABUT\","
+                  " \"password\": \"" HOLDER_PASSWORD "\"}", &status);
+  assert_error (again, status, 409, 8303, "wrong_status");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (again, "details"), "status"),
+                   ==, "REVOKE");
+}
+
 static gboolean
 file_contains (const char *path,
                const char *needle)
@@ -853,18 +1331,47 @@ file_contains (const char *path,
   return memmem (data, length, needle, strlen (needle)) != NULL;
 }
 
+/* The registries' digits as one file, to tell a code that is part of a
+ * NIK or NIP from one the database stored. */
+static char *
+db_digits (void)
+{
+  const char *seed = g_getenv ("TEKEN_CA_SEED");
+  g_autofree char *base = g_path_get_dirname (seed);
+  g_autoptr(GString) all = g_string_new (NULL);
+  const char * const files[] = { "population.csv", "personnel.csv" };
+  g_autoptr(GBytes) bytes = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *path = g_build_filename (base, files[i], NULL);
+      g_autofree char *data = NULL;
+
+      g_assert_true (g_file_get_contents (path, &data, NULL, NULL));
+      g_string_append (all, data);
+    }
+  bytes = g_bytes_new (all->str, all->len);
+  write_file ("registries.txt", bytes);
+  return temp_path ("registries.txt");
+}
+
 static void
 test_no_secrets_logged (void)
 {
   g_autofree char *output = stop_server ();
   g_autofree char *db = g_build_filename (ca.data_dir, "teken-ca.db", NULL);
   g_autofree char *wal = g_build_filename (ca.data_dir, "teken-ca.db-wal", NULL);
+  g_autofree char *db_text = db_digits ();
 
   /* It logged the requests, at debug level too... */
   g_assert_nonnull (strstr (output, "POST /api/v2/sign/hash/pdf 200"));
   /* The NIK of the chain endpoint's path is not logged. */
   g_assert_nonnull (strstr (output, "GET /api/v2/user/certificate/chain/{nik} 200"));
   g_assert_null (strstr (output, "chain/" HOLDER_NIK));
+  /* Sign-in and revocation, answered from worker threads, are logged too. */
+  g_assert_nonnull (strstr (output, "POST /api/teken/v1/auth/login 200"));
+  g_assert_nonnull (strstr (output, "POST /api/teken/v1/auth/login 423 8202"));
+  g_assert_nonnull (strstr (output, "POST /api/teken/v1/certificates/current/revoke 200"));
   /* ...but none of the secrets it was given. */
   g_assert_null (strstr (output, HOLDER_PASSPHRASE));
   for (gsize i = 0; i < G_N_ELEMENTS (wrong_passphrases); i++)
@@ -873,6 +1380,28 @@ test_no_secrets_logged (void)
   g_assert_false (file_contains (db, HOLDER_PASSPHRASE));
   g_assert_false (file_contains (wal, HOLDER_PASSPHRASE));
   g_assert_false (file_contains (db, ca.client_secret));
+
+  /* Sign-in secrets: passwords, TOTP secrets, codes, tokens (§14). */
+  for (gsize i = 0; i < ca.secrets->len; i++)
+    {
+      const char *secret = g_ptr_array_index (ca.secrets, i);
+
+      g_assert_null (strstr (output, secret));
+      g_assert_false (file_contains (wal, secret));
+      /* A six-digit code could be part of a NIK or NIP by chance. */
+      if (strlen (secret) > 6 || !file_contains (db_text, secret))
+        g_assert_false (file_contains (db, secret));
+    }
+  {
+    const char * const fixed[] = { HOLDER_PASSWORD, SECOND_PASSWORD, HOLDER_TOTP_SECRET, SECOND_PASSPHRASE };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (fixed); i++)
+      {
+        g_assert_null (strstr (output, fixed[i]));
+        g_assert_false (file_contains (db, fixed[i]));
+        g_assert_false (file_contains (wal, fixed[i]));
+      }
+  }
 }
 
 static void
@@ -916,7 +1445,13 @@ main (int    argc,
   g_test_add_func ("/ca/tsa", test_tsa);
   g_test_add_func ("/ca/sign-hash-lt", test_sign_hash_lt);
   g_test_add_func ("/ca/parallel-signing", test_parallel_signing);
+  g_test_add_func ("/ca/login-totp-setup", test_login_totp_setup);
+  g_test_add_func ("/ca/login-seeded-device", test_login_seeded_device);
+  g_test_add_func ("/ca/parallel-login", test_parallel_login);
+  g_test_add_func ("/ca/tokens", test_tokens);
+  g_test_add_func ("/ca/lockout", test_lockout);
   g_test_add_func ("/ca/wrong-passphrase", test_wrong_passphrase);
+  g_test_add_func ("/ca/revoke", test_revoke);
   g_test_add_func ("/ca/no-secrets-logged", test_no_secrets_logged);
 
   result = g_test_run ();
@@ -931,5 +1466,10 @@ main (int    argc,
   g_free (ca.root_pem);
   g_free (ca.url);
   g_free (ca.client_secret);
+  g_free (ca.second_secret);
+  g_free (ca.second_access);
+  g_free (ca.second_refresh);
+  g_free (ca.holder_access);
+  g_clear_pointer (&ca.secrets, g_ptr_array_unref);
   return result;
 }
