@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include "teken-test-pki.h"
+
 #include <string.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -21,54 +23,13 @@
 static const char content[] = "%PDF-1.7\nthe signed byte ranges of a document\n%%EOF\n";
 #define CONTENT_LENGTH (sizeof content - 1)
 
-static char *
-pki_path (const char *file)
-{
-  const char *dir = g_getenv ("TEKEN_TEST_PKI");
-
-  /* meson test sets it; run by hand, point it at build/tests/pki. */
-  g_assert_nonnull (dir);
-
-  return g_build_filename (dir, file, NULL);
-}
-
-static X509 *
-load_certificate (const char *name)
-{
-  g_autofree char *file = g_strconcat (name, ".pem", NULL);
-  g_autofree char *path = pki_path (file);
-  g_autoptr(BIO) bio = BIO_new_file (path, "r");
-  X509 *certificate;
-
-  g_assert_nonnull (bio);
-  certificate = PEM_read_bio_X509 (bio, NULL, NULL, NULL);
-  g_assert_nonnull (certificate);
-
-  return certificate;
-}
-
-static EVP_PKEY *
-load_key (const char *name)
-{
-  g_autofree char *file = g_strconcat (name, ".key", NULL);
-  g_autofree char *path = pki_path (file);
-  g_autoptr(BIO) bio = BIO_new_file (path, "r");
-  EVP_PKEY *key;
-
-  g_assert_nonnull (bio);
-  key = PEM_read_bio_PrivateKey (bio, NULL, NULL, NULL);
-  g_assert_nonnull (key);
-
-  return key;
-}
-
 static TekenX509Stack *
 load_chain (void)
 {
   TekenX509Stack *chain = sk_X509_new_null ();
 
-  sk_X509_push (chain, load_certificate ("issuing-ca"));
-  sk_X509_push (chain, load_certificate ("root"));
+  sk_X509_push (chain, teken_test_load_certificate ("issuing-ca.pem"));
+  sk_X509_push (chain, teken_test_load_certificate ("root.pem"));
 
   return chain;
 }
@@ -76,7 +37,7 @@ load_chain (void)
 static GBytes *
 load_bytes (const char *file)
 {
-  g_autofree char *path = pki_path (file);
+  g_autofree char *path = teken_test_pki_path (file);
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
   gsize length;
@@ -207,8 +168,8 @@ sign_with_openssl (const char      *name,
                    gsize            length,
                    X509_ATTRIBUTE  *extra_attribute)
 {
-  g_autoptr(EVP_PKEY) key = load_key (name);
-  g_autoptr(X509) certificate = load_certificate (name);
+  g_autoptr(EVP_PKEY) key = teken_test_load_holder_key (name);
+  g_autoptr(X509) certificate = teken_test_load_holder_certificate (name);
   g_autoptr(TekenX509Stack) chain = load_chain ();
   g_autoptr(CMS_ContentInfo) cms = NULL;
   g_autoptr(BIO) bio = BIO_new_mem_buf (data, length);
@@ -231,8 +192,8 @@ sign_digest (const char *name,
              const void *data,
              gsize       length)
 {
-  g_autoptr(EVP_PKEY) key = load_key (name);
-  g_autoptr(X509) certificate = load_certificate (name);
+  g_autoptr(EVP_PKEY) key = teken_test_load_holder_key (name);
+  g_autoptr(X509) certificate = teken_test_load_holder_certificate (name);
   g_autoptr(TekenX509Stack) chain = load_chain ();
   g_autoptr(GBytes) digest = digest_of (EVP_sha256 (), data, length);
   g_autoptr(GError) error = NULL;
@@ -251,7 +212,7 @@ test_detached (gconstpointer data)
   const char *name = data;
   g_autoptr(GBytes) cms = sign_digest (name, content, CONTENT_LENGTH);
   g_autoptr(TekenCmsVerification) verification = NULL;
-  g_autoptr(X509) expected = load_certificate (name);
+  g_autoptr(X509) expected = teken_test_load_holder_certificate (name);
   g_autoptr(GError) error = NULL;
   g_autofree char *tampered = tampered_content ();
   X509 *signer;
@@ -440,7 +401,7 @@ test_adbe_sha1 (void)
 static void
 test_signing_certificate_mismatch (void)
 {
-  g_autoptr(X509) siti = load_certificate ("siti");
+  g_autoptr(X509) siti = teken_test_load_certificate ("siti.pem");
   g_autoptr(ESS_SIGNING_CERT_V2) signing_cert = NULL;
   g_autoptr(ASN1_STRING) sequence = ASN1_STRING_new ();
   g_autoptr(GBytes) cms = NULL;
@@ -566,7 +527,7 @@ wrap (guint8      tag,
 static void
 test_revocation_archival (void)
 {
-  g_autofree char *crl_path = pki_path ("issuing-ca.crl");
+  g_autofree char *crl_path = teken_test_pki_path ("issuing-ca.crl");
   g_autoptr(BIO) crl_bio = BIO_new_file (crl_path, "r");
   g_autoptr(X509_CRL) crl = NULL;
   g_autoptr(GBytes) ocsp = load_bytes ("budi.ocsp");
@@ -583,7 +544,7 @@ test_revocation_archival (void)
   g_autoptr(TekenCmsVerification) verification = NULL;
   g_autoptr(TekenTrustStore) store = teken_trust_store_new ();
   g_autoptr(TekenTrustResult) result = NULL;
-  g_autofree char *root = pki_path ("root.pem");
+  g_autofree char *root = teken_test_pki_path ("root.pem");
   X509_ATTRIBUTE *attribute;
   unsigned char *der = NULL;
   GPtrArray *ocsp_responses;
@@ -673,10 +634,10 @@ make_timestamp_token (const void *data,
   g_autofree char *token_path = NULL;
   g_autofree char *query_path = NULL;
   g_autofree char *serial_path = NULL;
-  g_autofree char *config = pki_path ("tsa.cnf");
-  g_autofree char *tsa = pki_path ("tsa.pem");
-  g_autofree char *tsa_key = pki_path ("tsa.key");
-  g_autofree char *chain = pki_path ("issuing-ca.pem");
+  g_autofree char *config = teken_test_pki_path ("tsa.cnf");
+  g_autofree char *tsa = teken_test_pki_path ("tsa.pem");
+  g_autofree char *tsa_key = teken_test_pki_path ("tsa.key");
+  g_autofree char *chain = teken_test_pki_path ("issuing-ca.pem");
   g_autofree char *output = NULL;
   g_autofree char *token = NULL;
   gsize token_length;
@@ -754,7 +715,7 @@ test_timestamp (void)
   g_autoptr(TekenTrustResult) result = NULL;
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *root = pki_path ("root.pem");
+  g_autofree char *root = teken_test_pki_path ("root.pem");
   g_autofree char *tsa_name = NULL;
   GDateTime *time;
 

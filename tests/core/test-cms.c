@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include "teken-test-pki.h"
+
 #include <string.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -38,22 +40,11 @@ typedef struct
   GError *error;
 } AsyncResult;
 
-static char *
-pki_path (const char *file)
-{
-  const char *dir = g_getenv ("TEKEN_TEST_PKI");
-
-  /* meson test sets it; run by hand, point it at build/tests/pki. */
-  g_assert_nonnull (dir);
-
-  return g_build_filename (dir, file, NULL);
-}
-
 static TekenSecret *
 read_password (const char *name)
 {
   g_autofree char *file = g_strconcat (name, ".pass", NULL);
-  g_autofree char *path = pki_path (file);
+  g_autofree char *path = teken_test_pki_path (file);
   g_autoptr(GError) error = NULL;
   g_autofree char *text = NULL;
   TekenSecret *secret;
@@ -71,7 +62,7 @@ static TekenPkcs12Signer *
 open_signer (const char *name)
 {
   g_autofree char *file = g_strconcat (name, ".p12", NULL);
-  g_autofree char *path = pki_path (file);
+  g_autofree char *path = teken_test_pki_path (file);
   g_autoptr(TekenSecret) password = read_password (name);
   g_autoptr(GError) error = NULL;
   TekenPkcs12Signer *signer;
@@ -96,34 +87,6 @@ sha256 (const void *data,
   g_assert_cmpuint (digest_length, ==, 32);
 
   return g_bytes_new (digest, digest_length);
-}
-
-static X509 *
-load_certificate (const char *file)
-{
-  g_autofree char *path = pki_path (file);
-  g_autoptr(BIO) bio = BIO_new_file (path, "r");
-  X509 *certificate;
-
-  g_assert_nonnull (bio);
-  certificate = PEM_read_bio_X509 (bio, NULL, NULL, NULL);
-  g_assert_nonnull (certificate);
-
-  return certificate;
-}
-
-static EVP_PKEY *
-load_key (const char *file)
-{
-  g_autofree char *path = pki_path (file);
-  g_autoptr(BIO) bio = BIO_new_file (path, "r");
-  EVP_PKEY *key;
-
-  g_assert_nonnull (bio);
-  key = PEM_read_bio_PrivateKey (bio, NULL, NULL, NULL);
-  g_assert_nonnull (key);
-
-  return key;
 }
 
 static X509 *
@@ -168,7 +131,7 @@ verify_in_process (GBytes     *der,
 {
   g_autoptr(CMS_ContentInfo) cms = parse_cms (der);
   g_autoptr(X509_STORE) store = X509_STORE_new ();
-  g_autofree char *root = pki_path ("root.pem");
+  g_autofree char *root = teken_test_pki_path ("root.pem");
   g_autoptr(BIO) data_bio = BIO_new_mem_buf (data, length);
   int verified;
 
@@ -191,7 +154,7 @@ verify_with_openssl (GBytes     *der,
   g_autofree char *dir = g_dir_make_tmp ("test-cms-XXXXXX", &error);
   g_autofree char *cms_path = NULL;
   g_autofree char *content_path = NULL;
-  g_autofree char *root = pki_path ("root.pem");
+  g_autofree char *root = teken_test_pki_path ("root.pem");
   g_autoptr(GSubprocess) process = NULL;
   g_autofree char *output = NULL;
   gboolean verified;
@@ -379,8 +342,8 @@ test_sign (gconstpointer data)
 static void
 test_sign_without_pkcs12 (void)
 {
-  g_autoptr(EVP_PKEY) key = load_key ("siti.key");
-  g_autoptr(X509) certificate = load_certificate ("siti.pem");
+  g_autoptr(EVP_PKEY) key = teken_test_load_key ("siti.key");
+  g_autoptr(X509) certificate = teken_test_load_certificate ("siti.pem");
   g_autoptr(GBytes) digest = sha256 (content, sizeof content - 1);
   g_autoptr(GBytes) cms = NULL;
   g_autoptr(GError) error = NULL;
@@ -396,8 +359,8 @@ test_sign_without_pkcs12 (void)
 static void
 test_duplicate_chain (void)
 {
-  g_autoptr(EVP_PKEY) key = load_key ("dewi.key");
-  g_autoptr(X509) certificate = load_certificate ("dewi.pem");
+  g_autoptr(EVP_PKEY) key = teken_test_load_key ("dewi.key");
+  g_autoptr(X509) certificate = teken_test_load_certificate ("dewi.pem");
   g_autoptr(TekenX509Stack) chain = sk_X509_new_null ();
   g_autoptr(GBytes) digest = sha256 (content, sizeof content - 1);
   g_autoptr(GBytes) cms = NULL;
@@ -406,9 +369,9 @@ test_duplicate_chain (void)
   /* The signer's own certificate and a repeated CA are carried once. */
   X509_up_ref (certificate);
   sk_X509_push (chain, certificate);
-  sk_X509_push (chain, load_certificate ("issuing-ca.pem"));
-  sk_X509_push (chain, load_certificate ("root.pem"));
-  sk_X509_push (chain, load_certificate ("issuing-ca.pem"));
+  sk_X509_push (chain, teken_test_load_certificate ("issuing-ca.pem"));
+  sk_X509_push (chain, teken_test_load_certificate ("root.pem"));
+  sk_X509_push (chain, teken_test_load_certificate ("issuing-ca.pem"));
 
   cms = teken_cms_sign_digest (key, certificate, chain, digest, &error);
   g_assert_no_error (error);
@@ -420,7 +383,7 @@ static void
 test_wrong_password (void)
 {
   const char *wrong = "Salah#Sandi2026";
-  g_autofree char *path = pki_path ("budi.p12");
+  g_autofree char *path = teken_test_pki_path ("budi.p12");
   g_autoptr(TekenSecret) password = teken_secret_new (wrong, -1);
   g_autoptr(TekenSecret) right = read_password ("budi");
   g_autoptr(TekenPkcs12Signer) signer = NULL;
@@ -442,9 +405,9 @@ static void
 test_invalid_files (void)
 {
   g_autoptr(TekenSecret) password = read_password ("budi");
-  g_autofree char *pem = pki_path ("root.pem");
-  g_autofree char *missing = pki_path ("missing.p12");
-  g_autofree char *no_key = pki_path ("budi-nokey.p12");
+  g_autofree char *pem = teken_test_pki_path ("root.pem");
+  g_autofree char *missing = teken_test_pki_path ("missing.p12");
+  g_autofree char *no_key = teken_test_pki_path ("budi-nokey.p12");
   g_autoptr(TekenPkcs12Signer) signer = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -467,8 +430,8 @@ test_invalid_files (void)
 static void
 test_certificate_mismatch (void)
 {
-  g_autoptr(EVP_PKEY) key = load_key ("budi.key");
-  g_autoptr(X509) other = load_certificate ("siti.pem");
+  g_autoptr(EVP_PKEY) key = teken_test_load_key ("budi.key");
+  g_autoptr(X509) other = teken_test_load_certificate ("siti.pem");
   g_autoptr(TekenX509Stack) certificates = sk_X509_new_null ();
   g_autoptr(TekenSecret) password = teken_secret_new ("Cocok#Tidak1", -1);
   g_autoptr(PKCS12) p12 = NULL;
@@ -512,7 +475,7 @@ test_certificate_mismatch (void)
 static void
 test_legacy_file (void)
 {
-  g_autofree char *path = pki_path ("budi-legacy.p12");
+  g_autofree char *path = teken_test_pki_path ("budi-legacy.p12");
   g_autoptr(TekenSecret) password = read_password ("budi");
   g_autoptr(TekenPkcs12Signer) signer = NULL;
   g_autoptr(GBytes) digest = sha256 (content, sizeof content - 1);
@@ -536,8 +499,8 @@ static void
 test_digest_length (void)
 {
   g_autoptr(TekenPkcs12Signer) signer = open_signer ("budi");
-  g_autoptr(EVP_PKEY) key = load_key ("budi.key");
-  g_autoptr(X509) certificate = load_certificate ("budi.pem");
+  g_autoptr(EVP_PKEY) key = teken_test_load_key ("budi.key");
+  g_autoptr(X509) certificate = teken_test_load_certificate ("budi.pem");
   g_autoptr(GBytes) sha1_sized = g_bytes_new_static ("0123456789abcdefghij", 20);
   g_autoptr(GBytes) too_long = g_bytes_new_static ("0123456789abcdefghijklmnopqrstuvw", 33);
   g_autoptr(GBytes) empty = g_bytes_new_static ("", 0);

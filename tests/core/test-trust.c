@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include "teken-test-pki.h"
+
 #include <string.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -17,36 +19,10 @@
 
 #define DAY (24 * 60 * 60)
 
-static char *
-pki_path (const char *file)
-{
-  const char *dir = g_getenv ("TEKEN_TEST_PKI");
-
-  /* meson test sets it; run by hand, point it at build/tests/pki. */
-  g_assert_nonnull (dir);
-
-  return g_build_filename (dir, file, NULL);
-}
-
-static X509 *
-load_certificate (const char *name)
-{
-  g_autofree char *file = g_strconcat (name, ".pem", NULL);
-  g_autofree char *path = pki_path (file);
-  g_autoptr(BIO) bio = BIO_new_file (path, "r");
-  X509 *certificate;
-
-  g_assert_nonnull (bio);
-  certificate = PEM_read_bio_X509 (bio, NULL, NULL, NULL);
-  g_assert_nonnull (certificate);
-
-  return certificate;
-}
-
 static X509_CRL *
 load_crl (const char *file)
 {
-  g_autofree char *path = pki_path (file);
+  g_autofree char *path = teken_test_pki_path (file);
   g_autoptr(BIO) bio = BIO_new_file (path, "r");
   X509_CRL *crl;
 
@@ -60,7 +36,7 @@ load_crl (const char *file)
 static GBytes *
 load_bytes (const char *file)
 {
-  g_autofree char *path = pki_path (file);
+  g_autofree char *path = teken_test_pki_path (file);
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
   gsize length;
@@ -77,7 +53,7 @@ intermediates (void)
 {
   TekenX509Stack *stack = sk_X509_new_null ();
 
-  sk_X509_push (stack, load_certificate ("issuing-ca"));
+  sk_X509_push (stack, teken_test_load_certificate ("issuing-ca.pem"));
 
   return stack;
 }
@@ -106,7 +82,7 @@ static TekenTrustStore *
 store_with_root (void)
 {
   TekenTrustStore *store = teken_trust_store_new ();
-  g_autofree char *root = pki_path ("root.pem");
+  g_autofree char *root = teken_test_pki_path ("root.pem");
   g_autoptr(GError) error = NULL;
 
   g_assert_true (teken_trust_store_add_file (store, root, &error));
@@ -172,7 +148,7 @@ validate (TekenTrustStore   *store,
           TekenTrustPurpose  purpose,
           TekenTrustFlags    flags)
 {
-  g_autoptr(X509) leaf = load_certificate (name);
+  g_autoptr(X509) leaf = teken_test_load_holder_certificate (name);
   TekenTrustResult *result;
 
   result = teken_trust_store_validate (store, leaf, untrusted, crls, ocsp, at, purpose, flags);
@@ -234,7 +210,7 @@ test_untrusted (void)
   g_clear_pointer (&result, teken_trust_result_free);
 
   /* A root the document carries is not an anchor just because it is there. */
-  sk_X509_push (with_root, load_certificate ("root"));
+  sk_X509_push (with_root, teken_test_load_certificate ("root.pem"));
   result = validate (empty, "budi", with_root, NULL, NULL, NULL, TEKEN_TRUST_PURPOSE_SIGNING, 0);
   assert_status (result, TEKEN_TRUST_STATUS_UNTRUSTED, TEKEN_REVOCATION_STATUS_NOT_CHECKED);
   g_assert_cmpuint (g_strv_length ((char **) teken_trust_result_get_chain (result)), ==, 3);
@@ -251,7 +227,7 @@ static char *
 fingerprint_hex (const char *name,
                  gboolean    with_colons)
 {
-  g_autoptr(X509) certificate = load_certificate (name);
+  g_autoptr(X509) certificate = teken_test_load_holder_certificate (name);
   g_autoptr(GString) hex = g_string_new (NULL);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
@@ -300,7 +276,7 @@ test_pinned (void)
 
   /* Pinning the root (upper case, no colons) works the same. */
   g_assert_true (teken_trust_store_add_pinned_sha256 (other, root));
-  sk_X509_push (untrusted, load_certificate ("root"));
+  sk_X509_push (untrusted, teken_test_load_certificate ("root.pem"));
   result = validate (other, "budi", untrusted, NULL, NULL, NULL, TEKEN_TRUST_PURPOSE_SIGNING, 0);
   assert_status (result, TEKEN_TRUST_STATUS_TRUSTED, TEKEN_REVOCATION_STATUS_NOT_CHECKED);
   g_assert_cmpuint (g_strv_length ((char **) teken_trust_result_get_chain (result)), ==, 3);
@@ -312,8 +288,8 @@ test_expired (void)
   g_autoptr(TekenTrustStore) store = store_with_root ();
   g_autoptr(TekenX509Stack) untrusted = intermediates ();
   g_autoptr(TekenTrustResult) result = NULL;
-  g_autoptr(X509) eko = load_certificate ("eko");
-  g_autoptr(X509) budi = load_certificate ("budi");
+  g_autoptr(X509) eko = teken_test_load_certificate ("eko.pem");
+  g_autoptr(X509) budi = teken_test_load_certificate ("budi.pem");
   g_autoptr(GDateTime) eko_start = asn1_to_date_time (X509_get0_notBefore (eko));
   g_autoptr(GDateTime) eko_end = asn1_to_date_time (X509_get0_notAfter (eko));
   g_autoptr(GDateTime) budi_start = asn1_to_date_time (X509_get0_notBefore (budi));
@@ -350,7 +326,7 @@ static GDateTime *
 revocation_time (const char *name)
 {
   g_autoptr(X509_CRL) crl = load_crl ("issuing-ca.crl");
-  g_autoptr(X509) certificate = load_certificate (name);
+  g_autoptr(X509) certificate = teken_test_load_holder_certificate (name);
   X509_REVOKED *entry = NULL;
 
   g_assert_cmpint (X509_CRL_get0_by_cert (crl, &entry, certificate), ==, 1);
@@ -409,7 +385,7 @@ test_crl_time (void)
   g_autoptr(TekenX509Stack) untrusted = intermediates ();
   g_autoptr(TekenX509CrlStack) stale = crls_of ("issuing-ca-stale.crl");
   g_autoptr(TekenTrustResult) result = NULL;
-  g_autoptr(X509) eko = load_certificate ("eko");
+  g_autoptr(X509) eko = teken_test_load_certificate ("eko.pem");
   g_autoptr(GDateTime) eko_end = asn1_to_date_time (X509_get0_notAfter (eko));
   g_autoptr(GDateTime) late_in_eko = g_date_time_add_days (eko_end, -1);
   g_autoptr(GDateTime) early_in_eko = g_date_time_add_days (eko_end, -200);
@@ -653,14 +629,14 @@ test_directory (void)
   g_autoptr(TekenTrustStore) store = teken_trust_store_new ();
   g_autoptr(TekenX509Stack) untrusted = intermediates ();
   g_autoptr(TekenTrustResult) result = NULL;
-  g_autoptr(X509) root = load_certificate ("root");
+  g_autoptr(X509) root = teken_test_load_certificate ("root.pem");
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("test-trust-XXXXXX", &error);
   g_autofree char *root_path = NULL;
   g_autofree char *broken_path = NULL;
   g_autofree char *other_path = NULL;
   g_autofree char *missing = NULL;
-  g_autofree char *budi_pem = pki_path ("budi.pem");
+  g_autofree char *budi_pem = teken_test_pki_path ("budi.pem");
   g_autofree char *budi_contents = NULL;
 
   g_assert_no_error (error);
@@ -698,10 +674,10 @@ test_file (void)
   g_autoptr(TekenTrustStore) store = teken_trust_store_new ();
   g_autoptr(TekenTrustResult) result = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *chain = pki_path ("chain.pem");
-  g_autofree char *missing = pki_path ("missing.pem");
-  g_autofree char *not_certificate = pki_path ("budi.pass");
-  g_autofree char *key = pki_path ("budi.key");
+  g_autofree char *chain = teken_test_pki_path ("chain.pem");
+  g_autofree char *missing = teken_test_pki_path ("missing.pem");
+  g_autofree char *not_certificate = teken_test_pki_path ("budi.pass");
+  g_autofree char *key = teken_test_pki_path ("budi.key");
 
   g_assert_false (teken_trust_store_add_file (store, missing, &error));
   g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
@@ -730,7 +706,7 @@ test_defaults (void)
   g_autoptr(TekenTrustStore) certificate_store = teken_trust_store_new ();
   g_autoptr(TekenX509Stack) untrusted = intermediates ();
   g_autoptr(TekenTrustResult) result = NULL;
-  g_autoptr(X509) root = load_certificate ("root");
+  g_autoptr(X509) root = teken_test_load_certificate ("root.pem");
   g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "teken", "trust", NULL);
   g_autofree char *path = g_build_filename (dir, "root.crt", NULL);
 
