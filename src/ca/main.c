@@ -23,6 +23,7 @@
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 
+#include "teken-holder-rules.h"
 #include "teken-ca-auth.h"
 #include "teken-ca-authority.h"
 #include "teken-ca-server.h"
@@ -194,18 +195,6 @@ read_csv (const char         *path,
 }
 
 static gboolean
-is_digits (const char *text,
-           gsize       length)
-{
-  if (strlen (text) != length)
-    return FALSE;
-  for (gsize i = 0; i < length; i++)
-    if (!g_ascii_isdigit (text[i]))
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean
 seed_error (GError     **error,
             const char  *path,
             int          line,
@@ -313,7 +302,7 @@ add_holder (TekenCaStore      *store,
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   int der_length;
 
-  if (!is_digits (nik, 16) || (name = teken_ca_store_lookup_population (store, nik)) == NULL)
+  if (!teken_nik_is_valid (nik) || (name = teken_ca_store_lookup_population (store, nik)) == NULL)
     return seed_error (error, path, line, _("the NIK is not in the population registry"));
   if (domain == NULL || (domain_agency = teken_ca_store_lookup_domain_agency (store, domain + 1)) == NULL)
     return seed_error (error, path, line, _("the e-mail domain belongs to no agency"));
@@ -422,7 +411,7 @@ load_seed (TekenCaStore      *store,
     {
       char **row = g_ptr_array_index (population.rows, r);
 
-      if (!is_digits (row[0], 16) || !is_digits (row[2], 16))
+      if (!teken_nik_is_valid (row[0]) || !teken_nik_is_valid (row[2]))
         return seed_error (error, seed_path, g_array_index (population.lines, int, r),
                            _("population: NIK and KK must be 16 digits"));
       if (!teken_ca_store_add_population (store, row[0], row[1], row[2], row[3], row[4], error))
@@ -432,7 +421,7 @@ load_seed (TekenCaStore      *store,
     {
       char **row = g_ptr_array_index (personnel.rows, r);
 
-      if (!is_digits (row[0], 18) || !is_digits (row[1], 16))
+      if (!teken_nip_is_valid (row[0]) || !teken_nik_is_valid (row[1]))
         return seed_error (error, seed_path, g_array_index (personnel.lines, int, r),
                            _("personnel: the NIP must be 18 digits and the NIK 16"));
       if (!teken_ca_store_add_personnel (store, (const char * const *) row, error))

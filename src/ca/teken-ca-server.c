@@ -21,6 +21,7 @@
 #include <openssl/crypto.h>
 #include <openssl/pem.h>
 
+#include "teken-holder-rules.h"
 #include "teken-ca-auth.h"
 #include "teken-ca-authority.h"
 #include "teken-ca-server.h"
@@ -409,18 +410,6 @@ get_optional_string (Request     *request,
   return TRUE;
 }
 
-static gboolean
-is_digits (const char *text,
-           gsize       length)
-{
-  if (strlen (text) != length)
-    return FALSE;
-  for (gsize i = 0; i < length; i++)
-    if (!g_ascii_isdigit (text[i]))
-      return FALSE;
-  return TRUE;
-}
-
 /* Reads exactly one of nik/email (docs/api.md §7.1, §9.2). */
 static gboolean
 get_holder_identity (Request     *request,
@@ -441,7 +430,7 @@ get_holder_identity (Request     *request,
       respond_field_error (request, 4015, "nik", "nik and email are exclusive");
       return FALSE;
     }
-  if (*nik != NULL && !is_digits (*nik, 16))
+  if (*nik != NULL && !teken_nik_is_valid (*nik))
     {
       respond_field_error (request, 4015, "nik", "16 digits");
       return FALSE;
@@ -1158,7 +1147,7 @@ handle_chain (Request    *request,
   STACK_OF (X509) *chain = teken_ca_authority_get_chain (self->authority);
   const guint8 *p;
 
-  if (!is_digits (nik, 16))
+  if (!teken_nik_is_valid (nik))
     {
       respond_field_error (request, 4015, "nik", "16 digits");
       return;
@@ -1488,7 +1477,7 @@ find_account_by_username (TekenCaServer *self,
 {
   if (strchr (username, '@') != NULL)
     return teken_ca_store_find_account_by_email (self->store, username);
-  if (is_digits (username, 16))
+  if (teken_nik_is_valid (username))
     return teken_ca_store_find_account_by_nik (self->store, username);
   return NULL;
 }
