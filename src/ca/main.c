@@ -570,8 +570,10 @@ run_serve (int    argc,
   g_autofree char *url_path = NULL;
   g_autofree char *url_line = NULL;
   int port = 8443;
-  int access_token_lifetime = 900;
-  int lock_duration = 900;
+  TekenCaSettings settings;
+  gint64 access_token_lifetime, lock_duration, link_lifetime, cert_validity, renewal_window;
+  gint64 resend_interval, signing_otp_lifetime, sweep_interval;
+  g_autofree char *selfie_thresholds = NULL;
   g_autoptr(GOptionContext) context = g_option_context_new (_("DATADIR — serve the CA over HTTPS"));
   g_autoptr(TekenCaServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
@@ -584,12 +586,36 @@ run_serve (int    argc,
     { "address", 0, 0, G_OPTION_ARG_STRING, &address, N_("The IP address to listen on (127.0.0.1)"), N_("ADDRESS") },
     { "port", 0, 0, G_OPTION_ARG_INT, &port, N_("The port to listen on, 0 for any free one (8443)"), N_("PORT") },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, N_("Address and port together"), N_("HOST:PORT") },
-    { "access-token-lifetime", 0, 0, G_OPTION_ARG_INT, &access_token_lifetime,
+    { "access-token-lifetime", 0, 0, G_OPTION_ARG_INT64, &access_token_lifetime,
       N_("Seconds an access token lasts (900)"), N_("SECONDS") },
-    { "lock-duration", 0, 0, G_OPTION_ARG_INT, &lock_duration,
+    { "lock-duration", 0, 0, G_OPTION_ARG_INT64, &lock_duration,
       N_("Seconds an account stays locked after 5 failed sign-ins (900)"), N_("SECONDS") },
+    { "link-lifetime", 0, 0, G_OPTION_ARG_INT64, &link_lifetime,
+      N_("Seconds an e-mailed link lasts (86400)"), N_("SECONDS") },
+    { "cert-validity", 0, 0, G_OPTION_ARG_INT64, &cert_validity,
+      N_("Seconds a new holder certificate is valid (2 years)"), N_("SECONDS") },
+    { "renewal-window", 0, 0, G_OPTION_ARG_INT64, &renewal_window,
+      N_("Seconds before expiry that renewal opens (30 days)"), N_("SECONDS") },
+    { "resend-interval", 0, 0, G_OPTION_ARG_INT64, &resend_interval,
+      N_("Seconds between two e-mails of the same kind (60)"), N_("SECONDS") },
+    { "signing-otp-lifetime", 0, 0, G_OPTION_ARG_INT64, &signing_otp_lifetime,
+      N_("Seconds a signing OTP lasts (300)"), N_("SECONDS") },
+    { "sweep-interval", 0, 0, G_OPTION_ARG_INT64, &sweep_interval,
+      N_("Seconds between expiry sweeps (60)"), N_("SECONDS") },
+    { "selfie-thresholds", 0, 0, G_OPTION_ARG_STRING, &selfie_thresholds,
+      N_("Selfie limits: blank, dark, bright, blur (10,50,210,40)"), N_("B,D,L,S") },
     { NULL },
   };
+
+  teken_ca_settings_init (&settings);
+  access_token_lifetime = settings.access_token_lifetime;
+  lock_duration = settings.lock_duration;
+  link_lifetime = settings.link_lifetime;
+  cert_validity = settings.cert_validity;
+  renewal_window = settings.renewal_window;
+  resend_interval = settings.resend_interval;
+  signing_otp_lifetime = settings.signing_otp_lifetime;
+  sweep_interval = settings.sweep_interval;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -599,7 +625,12 @@ run_serve (int    argc,
     }
   data_dir = data_option != NULL ? data_option : (argc == 2 ? argv[1] : NULL);
   if (data_dir == NULL || (data_option != NULL && argc != 1) || port < 0 || port > 65535 ||
-      access_token_lifetime <= 0 || lock_duration <= 0)
+      access_token_lifetime <= 0 || lock_duration <= 0 || link_lifetime <= 0 ||
+      cert_validity <= 0 || renewal_window < 0 || resend_interval < 0 ||
+      signing_otp_lifetime <= 0 || sweep_interval <= 0 ||
+      (selfie_thresholds != NULL &&
+       sscanf (selfie_thresholds, "%lf,%lf,%lf,%lf", &settings.selfie_blank, &settings.selfie_dark,
+               &settings.selfie_bright, &settings.selfie_blur) != 4))
     {
       g_printerr (_("Usage: teken-ca serve DATADIR [--address 127.0.0.1] [--port 8443]\n"));
       return 2;
@@ -626,8 +657,16 @@ run_serve (int    argc,
     g_debug ("no id_ID.UTF-8 locale: error messages stay untranslated");
 
   server = teken_ca_server_new (data_dir, &error);
+  settings.access_token_lifetime = access_token_lifetime;
+  settings.lock_duration = lock_duration;
+  settings.link_lifetime = link_lifetime;
+  settings.cert_validity = cert_validity;
+  settings.renewal_window = renewal_window;
+  settings.resend_interval = resend_interval;
+  settings.signing_otp_lifetime = signing_otp_lifetime;
+  settings.sweep_interval = sweep_interval;
   if (server != NULL)
-    teken_ca_server_set_lifetimes (server, access_token_lifetime, lock_duration);
+    teken_ca_server_set_settings (server, &settings);
   if (server == NULL ||
       (url = teken_ca_server_listen (server, address != NULL ? address : "127.0.0.1",
                                      port, &error)) == NULL)

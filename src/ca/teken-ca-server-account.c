@@ -81,7 +81,7 @@ count_login_failure (Request        *request,
   TekenCaServer *self = request->server;
   g_autoptr(GError) error = NULL;
   int failures = teken_ca_store_add_login_failure (self->store, account->id);
-  gint64 locked_until = teken_ca_now_seconds () + self->lock_duration;
+  gint64 locked_until = teken_ca_now_seconds () + self->settings.lock_duration;
 
   if (failures < 0)
     teken_ca_respond_error (request, 8010, NULL);
@@ -317,7 +317,7 @@ respond_token_pair (Request        *request,
   refresh_expires = MIN (now + TEKEN_CA_REFRESH_LIFETIME, session_started + TEKEN_CA_SESSION_LIFETIME);
   if (session_id == 0 ||
       !teken_ca_store_add_session_token (self->store, access_hash, session_id, "access",
-                                         now + self->access_token_lifetime, &error) ||
+                                         now + self->settings.access_token_lifetime, &error) ||
       !teken_ca_store_add_session_token (self->store, refresh_hash, session_id, "refresh",
                                          refresh_expires, &error))
     {
@@ -332,7 +332,7 @@ respond_token_pair (Request        *request,
   json_builder_set_member_name (b, "token_type");
   json_builder_add_string_value (b, "Bearer");
   json_builder_set_member_name (b, "expires_in");
-  json_builder_add_int_value (b, self->access_token_lifetime);
+  json_builder_add_int_value (b, self->settings.access_token_lifetime);
   json_builder_set_member_name (b, "refresh_token");
   json_builder_add_string_value (b, refresh);
   json_builder_set_member_name (b, "refresh_expires_in");

@@ -16,6 +16,7 @@
 #include <openssl/x509.h>
 
 #include "teken-ca-authority.h"
+#include "teken-ca-mailer.h"
 #include "teken-ca-server.h"
 #include "teken-ca-store.h"
 #include "teken-secret.h"
@@ -33,8 +34,8 @@ struct _TekenCaServer
   GMutex key_locks[16];
   GBytes *server_key;
   char *dummy_hash;           /* checked for unknown usernames, to take the same time */
-  gint64 access_token_lifetime;
-  gint64 lock_duration;
+  TekenCaMailer *mailer;
+  TekenCaSettings settings;
 };
 
 #define API_PREFIX "/api/teken/v1"
@@ -150,6 +151,21 @@ gboolean teken_ca_get_required_string (Request     *request,
                                        gsize        max_length,
                                        const char **value);
 const char *teken_ca_bearer_token (Request *request);
+gboolean teken_ca_send_link (Request        *request,
+                             TekenCaAccount *account,
+                             const char     *to,
+                             const char     *purpose,
+                             const char     *payload,
+                             gint64         *expires_at);
+void teken_ca_send_notice (TekenCaServer  *self,
+                           const char     *to,
+                           const char     *purpose);
+TekenCaLink *teken_ca_check_link (Request    *request,
+                                  const char *token,
+                                  const char *purpose);
+gboolean teken_ca_use_link (Request     *request,
+                            const char  *token,
+                            TekenCaLink *link);
 
 /* teken-ca-server-signing.c */
 void teken_ca_handle_check_status (Request    *request,

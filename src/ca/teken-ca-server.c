@@ -195,9 +195,11 @@ static const struct
 };
 
 static void handle_info (Request *request, JsonObject *body);
+static void handle_link_page (Request *request, JsonObject *body);
 
 static const Route routes[] = {
   { "GET", API_PREFIX "/info", FALSE, AUTH_NONE, FALSE, 0, handle_info },
+  { "GET", "/link/", TRUE, AUTH_NONE, FALSE, 0, handle_link_page },
   { "POST", "/api/v2/user/check/status", FALSE, AUTH_CLIENT, TRUE, MAX_JSON_BODY, teken_ca_handle_check_status },
   { "GET", CHAIN_PREFIX, TRUE, AUTH_CLIENT, FALSE, 0, teken_ca_handle_chain },
   { "POST", "/api/v2/sign/hash/pdf", FALSE, AUTH_CLIENT, TRUE, MAX_SIGN_BODY, teken_ca_handle_sign_hash },
@@ -645,6 +647,169 @@ check_holder (Request *request)
   return TRUE;
 }
 
+/* E-mailed links (docs/api.md §12). The token goes into the mail only; the
+ * database keeps its hash. Call inside the transaction of the change the
+ * link belongs to, so that a failed mail undoes it. Answers 8010 and
+ * returns FALSE when the link cannot be sent. */
+gboolean
+teken_ca_send_link (Request        *request,
+                    TekenCaAccount *account,
+                    const char     *to,
+                    const char     *purpose,
+                    const char     *payload,
+                    gint64         *expires_at)
+{
+  TekenCaServer *self = request->server;
+  g_autofree char *token = teken_ca_token_new ();
+  g_autofree char *token_hash = teken_ca_token_hash (token);
+  g_autofree char *name = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 now = teken_ca_now_seconds ();
+  gint64 expires = now + self->settings.link_lifetime;
+
+  if (!teken_ca_store_add_link (self->store, token_hash, account->id, purpose, now, expires,
+                                payload, &error) ||
+      (name = teken_ca_mailer_send (self->mailer, to, purpose, token, expires, NULL, &error)) == NULL)
+    {
+      g_warning ("%s link: %s", purpose, error->message);
+      teken_ca_respond_error (request, 8010, NULL);
+      teken_wipe_string (token);
+      return FALSE;
+    }
+  teken_wipe_string (token);
+  if (expires_at != NULL)
+    *expires_at = expires;
+  return TRUE;
+}
+
+/* A message without a link: it tells, it asks nothing, so a failure to
+ * write it is logged and the change it reports stands. */
+void
+teken_ca_send_notice (TekenCaServer *self,
+                      const char    *to,
+                      const char    *purpose)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *name = teken_ca_mailer_send (self->mailer, to, purpose, NULL, 0, NULL, &error);
+
+  if (name == NULL)
+    g_warning ("%s mail: %s", purpose, error->message);
+}
+
+/* Looks a link's token up without using it: answers 8104, 8105 or 8106
+ * and returns NULL unless it is a live link of @purpose. */
+TekenCaLink *
+teken_ca_check_link (Request    *request,
+                     const char *token,
+                     const char *purpose)
+{
+  g_autofree char *token_hash = teken_ca_token_hash (token);
+  g_autoptr(TekenCaLink) link = teken_ca_store_find_link (request->server->store, token_hash);
+  g_autoptr(JsonObject) details = json_object_new ();
+
+  if (link == NULL || !g_str_equal (link->purpose, purpose) || link->superseded)
+    {
+      teken_ca_respond_error (request, 8104, NULL);
+      return NULL;
+    }
+  json_object_set_string_member (details, "purpose", purpose);
+  if (link->used_at != 0)
+    {
+      teken_ca_respond_error (request, 8106, details);
+      return NULL;
+    }
+  if (link->expires_at < teken_ca_now_seconds ())
+    {
+      g_autofree char *expired_at = teken_ca_format_time (link->expires_at);
+
+      json_object_set_string_member (details, "expired_at", expired_at);
+      teken_ca_respond_error (request, 8105, details);
+      return NULL;
+    }
+  return g_steal_pointer (&link);
+}
+
+/* Uses the link up, inside the transaction of what it did; a request that
+ * lost a race for the same token gets 8106. */
+gboolean
+teken_ca_use_link (Request     *request,
+                   const char  *token,
+                   TekenCaLink *link)
+{
+  g_autofree char *token_hash = teken_ca_token_hash (token);
+  g_autoptr(JsonObject) details = NULL;
+
+  if (teken_ca_store_use_link (request->server->store, token_hash, teken_ca_now_seconds ()))
+    return TRUE;
+  details = json_object_new ();
+  json_object_set_string_member (details, "purpose", link->purpose);
+  teken_ca_respond_error (request, 8106, details);
+  return FALSE;
+}
+
+/* GET /link/<action> (docs/api.md §12): a page a browser or phone shows,
+ * with a button to the teken:// URI and the token to copy. It never uses
+ * the token up. */
+static void
+handle_link_page (Request    *request,
+                  JsonObject *body)
+{
+  const char *path = g_uri_get_path (soup_server_message_get_uri (request->msg));
+  const char *action = path + strlen ("/link/");
+  g_autoptr(GHashTable) query = NULL;
+  const char *query_text = g_uri_get_query (soup_server_message_get_uri (request->msg));
+  const char *token = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *escaped_uri = NULL;
+  g_autofree char *escaped_token = NULL;
+  GString *html;
+  gsize length;
+  char *text;
+
+  for (const char *c = action; *c != '\0'; c++)
+    if (!g_ascii_islower (*c) && *c != '-')
+      {
+        teken_ca_respond_error (request, 8004, NULL);
+        return;
+      }
+  if (query_text != NULL)
+    query = g_uri_parse_params (query_text, -1, "&", G_URI_PARAMS_NONE, NULL);
+  if (query != NULL)
+    token = g_hash_table_lookup (query, "token");
+  if (token != NULL && (strlen (token) != 43 || strspn (token, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                             "abcdefghijklmnopqrstuvwxyz"
+                                                             "0123456789-_") != 43))
+    token = NULL;
+
+  uri = token != NULL ? g_strdup_printf ("teken://%s?token=%s", action, token)
+                      : g_strdup_printf ("teken://%s", action);
+  escaped_uri = g_markup_escape_text (uri, -1);
+  html = g_string_new ("<!DOCTYPE html>\n<html lang=\"id\"><head><meta charset=\"utf-8\">"
+                       "<meta name=\"viewport\" content=\"width=device-width\">"
+                       "<title>Teken</title></head><body style=\"font-family:sans-serif;max-width:36em;margin:2em auto\">\n");
+  g_string_append_printf (html,
+                          "<h1>Teken</h1>\n<p>Buka tautan ini di aplikasi Teken.<br>"
+                          "<span lang=\"en\">Open this link in the Teken app.</span></p>\n"
+                          "<p><a href=\"%s\" style=\"font-size:1.2em\">Buka di Teken / Open in Teken</a></p>\n",
+                          escaped_uri);
+  if (token != NULL)
+    {
+      escaped_token = g_markup_escape_text (token, -1);
+      g_string_append_printf (html,
+                              "<p>Atau salin tautan ini ke Teken:<br><span lang=\"en\">Or copy this link into "
+                              "Teken:</span></p>\n<pre>%s</pre>\n", escaped_uri);
+    }
+  g_string_append (html, "</body></html>\n");
+
+  length = html->len;
+  text = g_string_free (html, FALSE);
+  soup_message_headers_replace (soup_server_message_get_response_headers (request->msg),
+                                "Referrer-Policy", "no-referrer");
+  soup_server_message_set_status (request->msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (request->msg, "text/html; charset=utf-8", SOUP_MEMORY_TAKE,
+                                    text, length);
+}
+
 /* Client credentials of docs/api.md §2.3: Basic client_id:client_secret,
  * compared with the stored SHA-256 of the secret in constant time. */
 static gboolean
@@ -914,6 +1079,7 @@ teken_ca_server_dispose (GObject *object)
   g_clear_object (&self->soup);
   g_clear_object (&self->authority);
   g_clear_object (&self->store);
+  g_clear_object (&self->mailer);
 
   G_OBJECT_CLASS (teken_ca_server_parent_class)->dispose (object);
 }
@@ -946,8 +1112,7 @@ teken_ca_server_init (TekenCaServer *self)
 {
   for (gsize i = 0; i < G_N_ELEMENTS (self->key_locks); i++)
     g_mutex_init (&self->key_locks[i]);
-  self->access_token_lifetime = 900;
-  self->lock_duration = 900;
+  teken_ca_settings_init (&self->settings);
 }
 
 /**
@@ -973,6 +1138,11 @@ teken_ca_server_new (const char  *data_dir,
     }
 
   self->data_dir = g_strdup (data_dir);
+  {
+    g_autofree char *maildir = g_build_filename (data_dir, "mail", NULL);
+
+    self->mailer = teken_ca_mailer_new (maildir);
+  }
   if ((self->store = teken_ca_store_open (db_path, error)) == NULL ||
       (self->authority = teken_ca_authority_load (data_dir, self->store, error)) == NULL ||
       (tls = teken_ca_authority_get_tls_certificate (self->authority, error)) == NULL ||
@@ -1031,6 +1201,7 @@ teken_ca_server_listen (TekenCaServer  *self,
       GUri *uri = uris->data;
 
       url = g_strdup_printf ("https://%s:%d", address, g_uri_get_port (uri));
+      teken_ca_mailer_set_public_url (self->mailer, url);
     }
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
 
@@ -1038,20 +1209,41 @@ teken_ca_server_listen (TekenCaServer  *self,
 }
 
 /**
- * teken_ca_server_set_lifetimes:
- * @access_token_lifetime: seconds an access token lasts (900)
- * @lock_duration: seconds a sign-in lock-out lasts (900)
+ * teken_ca_settings_init:
  *
- * The settings of docs/api.md §15 that tests shorten.
+ * Fills @settings with the defaults of docs/api.md §15.
  */
 void
-teken_ca_server_set_lifetimes (TekenCaServer *self,
-                               gint64         access_token_lifetime,
-                               gint64         lock_duration)
+teken_ca_settings_init (TekenCaSettings *settings)
+{
+  *settings = (TekenCaSettings) {
+    .access_token_lifetime = 900,
+    .lock_duration = 900,
+    .link_lifetime = 24 * 3600,
+    .cert_validity = TEKEN_CA_HOLDER_VALIDITY,
+    .renewal_window = 30 * 24 * 3600,
+    .resend_interval = 60,
+    .signing_otp_lifetime = 300,
+    .sweep_interval = 60,
+    .selfie_blank = 10,
+    .selfie_dark = 50,
+    .selfie_bright = 210,
+    .selfie_blur = 40,
+  };
+}
+
+/**
+ * teken_ca_server_set_settings:
+ *
+ * Replaces the server's settings (docs/api.md §15).
+ */
+void
+teken_ca_server_set_settings (TekenCaServer         *self,
+                              const TekenCaSettings *settings)
 {
   g_return_if_fail (TEKEN_CA_IS_SERVER (self));
-  g_return_if_fail (access_token_lifetime > 0 && lock_duration > 0);
+  g_return_if_fail (settings->access_token_lifetime > 0 && settings->lock_duration > 0 &&
+                    settings->link_lifetime > 0 && settings->cert_validity > 0);
 
-  self->access_token_lifetime = access_token_lifetime;
-  self->lock_duration = lock_duration;
+  self->settings = *settings;
 }
