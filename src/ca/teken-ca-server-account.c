@@ -291,16 +291,18 @@ teken_ca_handle_login (Request    *request,
 
 /* Starts a session and answers with its first token pair, or adds a pair
  * to @session_id when it is not 0 (a refresh). */
-static void
-respond_token_pair (Request        *request,
-                    TekenCaAccount *account,
-                    gint64          session_id,
-                    gint64          session_started)
+/* Starts a session (or continues @session_id) and adds its token pair to
+ * the object @b is building. Answers 8010 and returns FALSE on failure. */
+gboolean
+teken_ca_add_token_pair (Request        *request,
+                         JsonBuilder    *b,
+                         TekenCaAccount *account,
+                         const char     *scope,
+                         gint64          session_id,
+                         gint64          session_started)
 {
   TekenCaServer *self = request->server;
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
   g_autofree char *access = teken_ca_token_new ();
   g_autofree char *refresh = teken_ca_token_new ();
   g_autofree char *access_hash = teken_ca_token_hash (access);
@@ -310,7 +312,7 @@ respond_token_pair (Request        *request,
 
   if (session_id == 0)
     {
-      session_id = teken_ca_store_add_session (self->store, account->id, "account", now, &error);
+      session_id = teken_ca_store_add_session (self->store, account->id, scope, now, &error);
       session_started = now;
     }
   /* A refresh token lasts 7 days, a session 30 at most (§14). */
@@ -323,10 +325,9 @@ respond_token_pair (Request        *request,
     {
       g_warning ("%s", error->message);
       teken_ca_respond_error (request, 8010, NULL);
-      return;
+      return FALSE;
     }
 
-  json_builder_begin_object (b);
   json_builder_set_member_name (b, "access_token");
   json_builder_add_string_value (b, access);
   json_builder_set_member_name (b, "token_type");
@@ -338,13 +339,28 @@ respond_token_pair (Request        *request,
   json_builder_set_member_name (b, "refresh_expires_in");
   json_builder_add_int_value (b, refresh_expires - now);
   json_builder_set_member_name (b, "scope");
-  json_builder_add_string_value (b, "account");
-  json_builder_end_object (b);
-
-  root = json_builder_get_root (b);
-  teken_ca_set_json_response (request, SOUP_STATUS_OK, root);
+  json_builder_add_string_value (b, scope);
   teken_wipe_string (access);
   teken_wipe_string (refresh);
+  return TRUE;
+}
+
+static void
+respond_token_pair (Request        *request,
+                    TekenCaAccount *account,
+                    const char     *scope,
+                    gint64          session_id,
+                    gint64          session_started)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  if (!teken_ca_add_token_pair (request, b, account, scope, session_id, session_started))
+    return;
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  teken_ca_set_json_response (request, SOUP_STATUS_OK, root);
 }
 
 static gboolean
@@ -504,7 +520,7 @@ teken_ca_handle_login_totp (Request    *request,
     }
   if (!reset_login_failures (request, account))
     return;
-  respond_token_pair (request, account, 0, 0);
+  respond_token_pair (request, account, "account", 0, 0);
 }
 
 /* Refresh tokens rotate; one presented twice means it was stolen, so the
@@ -543,7 +559,7 @@ teken_ca_handle_refresh (Request    *request,
       teken_ca_respond_error (request, 8011, NULL);
       return;
     }
-  respond_token_pair (request, account, refresh->session_id, refresh->started_at);
+  respond_token_pair (request, account, refresh->scope, refresh->session_id, refresh->started_at);
 }
 
 void

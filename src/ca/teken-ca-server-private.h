@@ -52,7 +52,8 @@ typedef enum
 {
   AUTH_NONE,
   AUTH_CLIENT,
-  AUTH_HOLDER,
+  AUTH_HOLDER,    /* scope account */
+  AUTH_ENROLL,    /* scope enrollment or account (§2.3) */
 } AuthKind;
 
 /* What one request produced, for its log line and its headers. */
@@ -67,6 +68,7 @@ typedef struct
   gboolean paused;     /* answered later, by a worker's callback */
   gint64 account_id;   /* AUTH_HOLDER: the token's holder and session */
   gint64 session_id;
+  char scope[16];      /* the token's scope */
   /* Set in a worker thread, which must not touch the message: the answer
    * waits here for the main thread. */
   gboolean deferred;
@@ -90,6 +92,13 @@ void teken_ca_handle_account (Request    *request,
                               JsonObject *body);
 void teken_ca_handle_revoke (Request    *request,
                              JsonObject *body);
+
+gboolean teken_ca_add_token_pair (Request        *request,
+                                  JsonBuilder    *b,
+                                  TekenCaAccount *account,
+                                  const char     *scope,
+                                  gint64          session_id,
+                                  gint64          session_started);
 
 /* teken-ca-server-pki.c */
 void teken_ca_handle_chain (Request    *request,

@@ -434,7 +434,7 @@ sign_job_done_cb (GObject      *source,
                   gpointer      user_data)
 {
   SignJob *job = g_task_get_task_data (G_TASK (result));
-  Request request = { job->server, job->msg, { 0 }, job->auth, 0, job->started, FALSE, 0, 0, FALSE, 0, NULL };
+  Request request = { .server = job->server, .msg = job->msg, .auth = job->auth, .started = job->started };
 
   memcpy (request.request_id, job->request_id, sizeof request.request_id);
   if (job->result != NULL)

@@ -218,7 +218,7 @@ static const Route routes[] = {
   /* Logging out with a token that has ended already is fine (§6.2), so
    * the handler looks at the token itself. */
   { "POST", API_PREFIX "/auth/logout", FALSE, AUTH_NONE, FALSE, MAX_JSON_BODY, teken_ca_handle_logout },
-  { "GET", API_PREFIX "/account", FALSE, AUTH_HOLDER, FALSE, 0, teken_ca_handle_account },
+  { "GET", API_PREFIX "/account", FALSE, AUTH_ENROLL, FALSE, 0, teken_ca_handle_account },
   { "POST", API_PREFIX "/certificates/current/revoke", FALSE, AUTH_HOLDER, TRUE, MAX_JSON_BODY, teken_ca_handle_revoke,
     TRUE },
 };
@@ -644,7 +644,22 @@ check_holder (Request *request)
     }
   request->account_id = access->account_id;
   request->session_id = access->session_id;
+  g_strlcpy (request->scope, access->scope, sizeof request->scope);
   return TRUE;
+}
+
+/* A token of another scope is refused with 8003 (§2.3): an enrollment
+ * session reaches only the enrollment endpoints. */
+static gboolean
+check_scope (Request  *request,
+             AuthKind  auth)
+{
+  gboolean allowed = g_str_equal (request->scope, "account") ||
+                     (auth == AUTH_ENROLL && g_str_equal (request->scope, "enrollment"));
+
+  if (!allowed)
+    teken_ca_respond_error (request, 8003, NULL);
+  return allowed;
 }
 
 /* E-mailed links (docs/api.md §12). The token goes into the mail only; the
@@ -965,7 +980,7 @@ server_callback (SoupServer        *soup,
   TekenCaServer *self = user_data;
   const char *method = soup_server_message_get_method (msg);
   SoupMessageHeaders *response_headers = soup_server_message_get_response_headers (msg);
-  Request request = { self, msg, { 0 }, "none", 0, g_get_monotonic_time (), FALSE, 0, 0, FALSE, 0, NULL };
+  Request request = { .server = self, .msg = msg, .auth = "none", .started = g_get_monotonic_time () };
   const Route *route = NULL;
   g_autoptr(GString) allowed = g_string_new (NULL);
   g_autoptr(JsonObject) body = NULL;
@@ -1010,15 +1025,16 @@ server_callback (SoupServer        *soup,
       soup_message_headers_replace (response_headers, "WWW-Authenticate", "Basic realm=\"teken-ca\"");
       teken_ca_respond_error (&request, 8001, NULL);
     }
-  else if (route->auth == AUTH_HOLDER && !check_holder (&request))
+  else if ((route->auth == AUTH_HOLDER || route->auth == AUTH_ENROLL) &&
+           (!check_holder (&request) || !check_scope (&request, route->auth)))
     {
-      /* check_holder() has answered 8002. */
+      /* check_holder() or check_scope() has answered. */
     }
   else
     {
       if (route->auth == AUTH_CLIENT)
         request.auth = "client";
-      else if (route->auth == AUTH_HOLDER)
+      else if (route->auth == AUTH_HOLDER || route->auth == AUTH_ENROLL)
         request.auth = "holder";
       if (route->json_body && (body = parse_json_body (&request)) == NULL)
         {
@@ -1051,7 +1067,7 @@ request_headers_cb (SoupServerMessage *msg,
   if (length > (goffset) limit)
     {
       TekenCaServer *self = user_data;
-      Request request = { self, msg, "early", "none", 0, 0, FALSE, 0, 0, FALSE, 0, NULL };
+      Request request = { .server = self, .msg = msg, .request_id = "early", .auth = "none" };
       g_autoptr(JsonObject) details = json_object_new ();
 
       json_object_set_int_member (details, "limit_bytes", limit);

@@ -1035,7 +1035,7 @@ teken_ca_store_find_session_token (TekenCaStore *self,
 {
   TekenCaSessionToken *token = NULL;
   sqlite3_stmt *stmt = prepare (self,
-                                "SELECT t.session_id, s.account_id, t.expires_at, t.used, s.ended, s.started_at"
+                                "SELECT t.session_id, s.account_id, t.expires_at, t.used, s.ended, s.started_at, s.scope"
                                 " FROM session_tokens t JOIN sessions s ON s.id = t.session_id"
                                 " WHERE t.token_sha256 = ? AND t.kind = ?", "ss", token_hash, kind);
 
@@ -1048,6 +1048,7 @@ teken_ca_store_find_session_token (TekenCaStore *self,
       token->used = sqlite3_column_int (stmt, 3) != 0;
       token->ended = sqlite3_column_int (stmt, 4) != 0;
       token->started_at = sqlite3_column_int64 (stmt, 5);
+      g_strlcpy (token->scope, (const char *) sqlite3_column_text (stmt, 6), sizeof token->scope);
     }
   sqlite3_finalize (stmt);
   return token;

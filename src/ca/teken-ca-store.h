@@ -112,6 +112,7 @@ typedef struct
   gboolean used;
   gboolean ended;
   gint64 started_at;
+  char scope[16];            /* account, enrollment or verifier */
 } TekenCaSessionToken;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TekenCaSessionToken, g_free)
