@@ -273,6 +273,68 @@ add_holder_login (TekenCaStore  *store,
                                     g_get_real_time () / G_USEC_PER_SEC, error) != 0;
 }
 
+/* What a ready holder entered during an enrollment they never went
+ * through: personal and employment data, and the current agreements. */
+static gboolean
+add_holder_profile (TekenCaStore  *store,
+                    gint64         account_id,
+                    char         **row,
+                    const char    *path,
+                    int            line,
+                    GError       **error)
+{
+  static const char * const employment_columns[] = { "unit", "position", "city", "province" };
+  const char *nik = row[0];
+  const char *nip = row[2];
+  g_auto(GStrv) employee = NULL;
+  g_auto(GStrv) privacy = teken_ca_store_get_agreement (store, "privacy_policy", NULL);
+  g_auto(GStrv) holder = teken_ca_store_get_agreement (store, "holder_agreement", NULL);
+  g_autofree char *phone = NULL;
+  g_autofree char *agreements = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (*row[13] != '\0' && (phone = teken_holder_phone_normalize (row[13])) == NULL)
+    return seed_error (error, path, line, _("the phone is not an Indonesian mobile number"));
+  if (!teken_holder_title_is_valid (row[11]) || !teken_holder_title_is_valid (row[12]))
+    return seed_error (error, path, line, _("a title has characters titles cannot have"));
+
+  if (*nip != '\0')
+    {
+      employee = teken_ca_store_lookup_employee (store, nip);
+      g_assert (employee != NULL);  /* add_holder() checked the NIP */
+      if (!teken_ca_store_set_account_text (store, account_id, "employment_kind", "asn", error) ||
+          !teken_ca_store_set_account_text (store, account_id, "employment_type", employee[2], error) ||
+          !teken_ca_store_set_account_text (store, account_id, "nip", nip, error))
+        return FALSE;
+      for (gsize i = 0; i < G_N_ELEMENTS (employment_columns); i++)
+        if (!teken_ca_store_set_account_text (store, account_id, employment_columns[i], employee[4 + i], error))
+          return FALSE;
+    }
+  else
+    {
+      if (!teken_ca_store_set_account_text (store, account_id, "employment_kind", "non_asn", error) ||
+          !teken_ca_store_set_account_text (store, account_id, "nip", nik, error))
+        return FALSE;
+      for (gsize i = 0; i < G_N_ELEMENTS (employment_columns); i++)
+        {
+          if (!teken_holder_employment_field_is_valid (row[7 + i]))
+            return seed_error (error, path, line, _("a non-ASN holder needs unit, position, city and province"));
+          if (!teken_ca_store_set_account_text (store, account_id, employment_columns[i], row[7 + i], error))
+            return FALSE;
+        }
+    }
+
+  if (privacy != NULL && holder != NULL)
+    agreements = g_strdup_printf ("{\"privacy_policy\": \"%s\", \"holder_agreement\": \"%s\"}",
+                                  privacy[1], holder[1]);
+  return teken_ca_store_set_account_time (store, account_id, "activated_at", now, error) &&
+         teken_ca_store_set_account_time (store, account_id, "personal_at", now, error) &&
+         teken_ca_store_set_account_text (store, account_id, "title_prefix", row[11], error) &&
+         teken_ca_store_set_account_text (store, account_id, "title_suffix", row[12], error) &&
+         teken_ca_store_set_account_text (store, account_id, "phone", phone, error) &&
+         teken_ca_store_set_account_text (store, account_id, "agreements", agreements, error);
+}
+
 static gboolean
 add_holder (TekenCaStore      *store,
             TekenCaAuthority  *authority,
@@ -341,13 +403,71 @@ add_holder (TekenCaStore      *store,
   serial = teken_ca_serial_to_string (X509_get0_serialNumber (cert));
 
   account_id = teken_ca_store_add_account (store, nik, email, name, agency, error);
-  if (account_id == 0 || !add_holder_login (store, server_key, account_id, row, path, line, error))
+  if (account_id == 0 || !add_holder_login (store, server_key, account_id, row, path, line, error) ||
+      !add_holder_profile (store, account_id, row, path, line, error))
     return FALSE;
   cert_id = teken_ca_store_add_certificate (store, account_id, serial, der_bytes, now,
                                             now + TEKEN_CA_HOLDER_VALIDITY, wrapped, error);
   if (cert_id == 0)
     return FALSE;
   return teken_ca_store_set_current_certificate (store, account_id, cert_id, error);
+}
+
+/* The [agreement ID] groups of the seed (docs/api.md §5.9, §13): the
+ * Indonesian text is the binding one, and its SHA-256 is what a holder
+ * accepts. */
+static gboolean
+load_agreements (TekenCaStore  *store,
+                 GKeyFile      *seed,
+                 const char    *base,
+                 const char    *seed_path,
+                 GError       **error)
+{
+  static const char * const ids[] = { "privacy_policy", "holder_agreement" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autofree char *group = g_strconcat ("agreement ", ids[i], NULL);
+      g_autofree char *version = g_key_file_get_string (seed, group, "version", NULL);
+      g_autofree char *title = g_key_file_get_string (seed, group, "title", NULL);
+      g_autofree char *file = g_key_file_get_string (seed, group, "file", NULL);
+      g_autofree char *file_en = g_key_file_get_string (seed, group, "file_en", NULL);
+      g_autofree char *path = NULL;
+      g_autofree char *path_en = NULL;
+      g_autofree char *text = NULL;
+      g_autofree char *text_en = NULL;
+      g_autofree char *sha256 = NULL;
+      g_autofree char *upper = NULL;
+
+      if (!g_key_file_has_group (seed, group))
+        continue;
+      if (version == NULL || title == NULL || file == NULL)
+        {
+          g_set_error (error, TEKEN_CA_ERROR, TEKEN_CA_ERROR_SEED,
+                       _("%s: [%s] needs version, title and file."), seed_path, group);
+          return FALSE;
+        }
+      path = g_path_is_absolute (file) ? g_strdup (file) : g_build_filename (base, file, NULL);
+      if (!g_file_get_contents (path, &text, NULL, error))
+        return FALSE;
+      if (file_en != NULL)
+        {
+          path_en = g_path_is_absolute (file_en) ? g_strdup (file_en) : g_build_filename (base, file_en, NULL);
+          if (!g_file_get_contents (path_en, &text_en, NULL, error))
+            return FALSE;
+        }
+      if (!g_utf8_validate (text, -1, NULL) || (text_en != NULL && !g_utf8_validate (text_en, -1, NULL)))
+        {
+          g_set_error (error, TEKEN_CA_ERROR, TEKEN_CA_ERROR_SEED,
+                       _("%s: the texts of [%s] must be UTF-8."), seed_path, group);
+          return FALSE;
+        }
+      sha256 = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+      upper = g_ascii_strup (sha256, -1);
+      if (!teken_ca_store_add_agreement (store, ids[i], version, title, text, text_en, upper, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -364,7 +484,9 @@ load_seed (TekenCaStore      *store,
                                                     "position", "city", "province", NULL };
   static const char * const agency_columns[] = { "agency", "email_domain", NULL };
   static const char * const holder_columns[] = { "nik", "email", "nip", "passphrase", "password",
-                                                 "totp_secret", "device_name", NULL };
+                                                 "totp_secret", "device_name", "unit", "position",
+                                                 "city", "province", "title_prefix", "title_suffix",
+                                                 "phone", NULL };
   g_auto(Csv) population = { 0 };
   g_auto(Csv) personnel = { 0 };
   g_auto(Csv) agencies = { 0 };
@@ -427,6 +549,9 @@ load_seed (TekenCaStore      *store,
       if (!teken_ca_store_add_personnel (store, (const char * const *) row, error))
         return FALSE;
     }
+
+  if (!load_agreements (store, seed, base, seed_path, error))
+    return FALSE;
 
   if (holders.rows != NULL && holders.rows->len > 0)
     {

@@ -1289,3 +1289,105 @@ teken_ca_store_last_link_time (TekenCaStore *self,
   sqlite3_finalize (stmt);
   return when;
 }
+
+static char **
+query_row (sqlite3_stmt *stmt)
+{
+  char **row = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      int n = sqlite3_column_count (stmt);
+
+      row = g_new0 (char *, n + 1);
+      for (int i = 0; i < n; i++)
+        row[i] = column_string (stmt, i) ?: g_strdup ("");
+    }
+  sqlite3_finalize (stmt);
+  return row;
+}
+
+/**
+ * teken_ca_store_lookup_person:
+ *
+ * Returns: (transfer full) (nullable): the population registry's row of
+ *   @nik: nik, name, kk, photo_ref, face_match (empty strings for nulls)
+ */
+char **
+teken_ca_store_lookup_person (TekenCaStore *self,
+                              const char   *nik)
+{
+  return query_row (prepare (self,
+                             "SELECT nik, name, kk, photo_ref, COALESCE(NULLIF(face_match, ''), 'match')"
+                             " FROM population WHERE nik = ?", "s", nik));
+}
+
+/**
+ * teken_ca_store_lookup_employee:
+ *
+ * Returns: (transfer full) (nullable): the personnel registry's row of
+ *   @nip: nip, nik, employment_type, agency, unit, position, city, province
+ */
+char **
+teken_ca_store_lookup_employee (TekenCaStore *self,
+                                const char   *nip)
+{
+  return query_row (prepare (self,
+                             "SELECT nip, nik, employment_type, agency, unit, position, city, province"
+                             " FROM personnel WHERE nip = ?", "s", nip));
+}
+
+/**
+ * teken_ca_store_list_agency_domains:
+ *
+ * Returns: (transfer full): the e-mail domains of @agency, sorted
+ */
+GStrv
+teken_ca_store_list_agency_domains (TekenCaStore *self,
+                                    const char   *agency)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT email_domain FROM agency_domains WHERE agency = ?"
+                                      " ORDER BY email_domain", "s", agency);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return g_strv_builder_end (builder);
+}
+
+gboolean
+teken_ca_store_add_agreement (TekenCaStore  *self,
+                              const char    *id,
+                              const char    *version,
+                              const char    *title,
+                              const char    *text_id,
+                              const char    *text_en,
+                              const char    *sha256,
+                              GError       **error)
+{
+  return step_done (self, prepare (self,
+                                   "INSERT INTO agreements (id, version, title, text_id, text_en, sha256)"
+                                   " VALUES (?, ?, ?, ?, ?, ?)",
+                                   "ssssss", id, version, title, text_id, text_en, sha256), error);
+}
+
+/**
+ * teken_ca_store_get_agreement:
+ * @version: (nullable): a version, %NULL for the current one (the last loaded)
+ *
+ * Returns: (transfer full) (nullable): id, version, title, text_id,
+ *   text_en (empty when none), sha256
+ */
+char **
+teken_ca_store_get_agreement (TekenCaStore *self,
+                              const char   *id,
+                              const char   *version)
+{
+  return query_row (prepare (self,
+                             "SELECT id, version, title, text_id, text_en, sha256 FROM agreements"
+                             " WHERE id = ? AND (? IS NULL OR version = ?) ORDER BY rowid DESC LIMIT 1",
+                             "sss", id, version, version));
+}

@@ -310,5 +310,22 @@ gboolean            teken_ca_store_use_link             (TekenCaStore        *se
 gint64              teken_ca_store_last_link_time       (TekenCaStore        *self,
                                                          gint64               account_id,
                                                          const char          *purpose);
+char              **teken_ca_store_lookup_person        (TekenCaStore        *self,
+                                                         const char          *nik);
+char              **teken_ca_store_lookup_employee      (TekenCaStore        *self,
+                                                         const char          *nip);
+GStrv               teken_ca_store_list_agency_domains  (TekenCaStore        *self,
+                                                         const char          *agency);
+gboolean            teken_ca_store_add_agreement        (TekenCaStore        *self,
+                                                         const char          *id,
+                                                         const char          *version,
+                                                         const char          *title,
+                                                         const char          *text_id,
+                                                         const char          *text_en,
+                                                         const char          *sha256,
+                                                         GError             **error);
+char              **teken_ca_store_get_agreement        (TekenCaStore        *self,
+                                                         const char          *id,
+                                                         const char          *version);
 
 G_END_DECLS
