@@ -29,6 +29,24 @@ G_DEFINE_TYPE (TekenCaStore, teken_ca_store, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (teken-ca-error-quark, teken_ca_error)
 
+/* One connection serves the main loop and the worker threads (hash signing
+ * and password hashing run there). A transaction belongs to the connection,
+ * not to a thread, so a thread holds this lock from BEGIN to COMMIT and
+ * for each statement: another thread's statement can never land inside
+ * someone else's transaction. Recursive, because a transaction's own
+ * statements take it again. So that the main loop never waits long for
+ * it, do slow work (scrypt, key generation) before teken_ca_store_begin(). */
+static GRecMutex store_lock;
+
+static void
+finalize (sqlite3_stmt *stmt)
+{
+  if (stmt == NULL)
+    return;  /* prepare() failed, and let go of the lock then */
+  sqlite3_finalize (stmt);
+  g_rec_mutex_unlock (&store_lock);
+}
+
 #define SCHEMA_VERSION 3
 
 /* Index i holds the statements that take a version-i file to version i + 1. */
@@ -118,9 +136,14 @@ exec (TekenCaStore  *self,
       const char    *sql,
       GError       **error)
 {
-  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error);
-  return TRUE;
+  gboolean ok;
+
+  g_rec_mutex_lock (&store_lock);
+  ok = sqlite3_exec (self->db, sql, NULL, NULL, NULL) == SQLITE_OK;
+  if (!ok)
+    set_sqlite_error (self, error);
+  g_rec_mutex_unlock (&store_lock);
+  return ok;
 }
 
 /* Binds each argument in turn: 's' a string (NULL allowed), 'i' a gint64,
@@ -134,9 +157,11 @@ prepare (TekenCaStore *self,
   sqlite3_stmt *stmt = NULL;
   va_list args;
 
+  g_rec_mutex_lock (&store_lock);
   if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
     {
       g_warning ("sqlite: %s: %s", sql, sqlite3_errmsg (self->db));
+      g_rec_mutex_unlock (&store_lock);
       return NULL;
     }
 
@@ -181,7 +206,7 @@ step_done (TekenCaStore  *self,
   if (stmt == NULL)
     return set_sqlite_error (self, error);
   rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
+  finalize (stmt);
   if (rc != SQLITE_DONE)
     return set_sqlite_error (self, error);
   return TRUE;
@@ -207,7 +232,7 @@ step_changed (TekenCaStore *self,
       g_warning ("sqlite: %s", sqlite3_errmsg (self->db));
       changed = FALSE;
     }
-  sqlite3_finalize (stmt);
+  finalize (stmt);
   return changed;
 }
 
@@ -232,7 +257,7 @@ step_returning (TekenCaStore *self,
       g_warning ("sqlite: %s", sqlite3_errmsg (self->db));
       value = -1;
     }
-  sqlite3_finalize (stmt);
+  finalize (stmt);
   return value;
 }
 
@@ -264,7 +289,7 @@ query_string (TekenCaStore *self,
     return NULL;
   if (sqlite3_step (stmt) == SQLITE_ROW)
     result = column_string (stmt, 0);
-  sqlite3_finalize (stmt);
+  finalize (stmt);
   return result;
 }
 
@@ -275,11 +300,11 @@ migrate (TekenCaStore  *self,
   sqlite3_stmt *stmt = NULL;
   int version = 0;
 
-  if (sqlite3_prepare_v2 (self->db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK)
+  if ((stmt = prepare (self, "PRAGMA user_version", "")) == NULL)
     return set_sqlite_error (self, error);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     version = sqlite3_column_int (stmt, 0);
-  sqlite3_finalize (stmt);
+  finalize (stmt);
 
   if (version > SCHEMA_VERSION)
     {
@@ -336,7 +361,7 @@ read_certificate (sqlite3_stmt *stmt)
     return NULL;
   if (sqlite3_step (stmt) == SQLITE_ROW)
     cert = certificate_from_row (stmt);
-  sqlite3_finalize (stmt);
+  finalize (stmt);
   return cert;
 }
 
@@ -382,7 +407,7 @@ read_account (sqlite3_stmt *stmt)
       account->agreements = column_string (stmt, 25);
       account->rejection = column_string (stmt, 26);
     }
-  sqlite3_finalize (stmt);
+  finalize (stmt);
   return account;
 }
 
@@ -494,7 +519,7 @@ assign_public_ids (TekenCaStore  *self,
 
       g_array_append_val (ids, id);
     }
-  sqlite3_finalize (stmt);
+  finalize (stmt);
 
   for (guint i = 0; i < ids->len; i++)
     {
@@ -541,20 +566,28 @@ gboolean
 teken_ca_store_begin (TekenCaStore  *self,
                       GError       **error)
 {
-  return exec (self, "BEGIN IMMEDIATE", error);
+  g_rec_mutex_lock (&store_lock);
+  if (exec (self, "BEGIN IMMEDIATE", error))
+    return TRUE;
+  g_rec_mutex_unlock (&store_lock);
+  return FALSE;
 }
 
 gboolean
 teken_ca_store_commit (TekenCaStore  *self,
                        GError       **error)
 {
-  return exec (self, "COMMIT", error);
+  if (!exec (self, "COMMIT", error))
+    return FALSE;  /* still in the transaction: the caller rolls back */
+  g_rec_mutex_unlock (&store_lock);
+  return TRUE;
 }
 
 void
 teken_ca_store_rollback (TekenCaStore *self)
 {
   sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  g_rec_mutex_unlock (&store_lock);
 }
 
 char *
@@ -769,7 +802,7 @@ teken_ca_store_list_revoked (TekenCaStore *self)
 
   while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
     g_ptr_array_add (list, certificate_from_row (stmt));
-  sqlite3_finalize (stmt);
+  finalize (stmt);
   return list;
 }
 
@@ -894,7 +927,7 @@ teken_ca_store_list_devices (TekenCaStore *self,
       device->last_used_at = sqlite3_column_int64 (stmt, 6);
       g_ptr_array_add (list, device);
     }
-  sqlite3_finalize (stmt);
+  finalize (stmt);
   return list;
 }
 
@@ -952,7 +985,7 @@ teken_ca_store_find_login_token (TekenCaStore *self,
       token->codes_left = sqlite3_column_int (stmt, 2);
       token->sealed_setup_secret = column_bytes (stmt, 3);
     }
-  sqlite3_finalize (stmt);
+  finalize (stmt);
   return token;
 }
 
@@ -1050,7 +1083,7 @@ teken_ca_store_find_session_token (TekenCaStore *self,
       token->started_at = sqlite3_column_int64 (stmt, 5);
       g_strlcpy (token->scope, (const char *) sqlite3_column_text (stmt, 6), sizeof token->scope);
     }
-  sqlite3_finalize (stmt);
+  finalize (stmt);
   return token;
 }
 
@@ -1242,7 +1275,7 @@ teken_ca_store_find_link (TekenCaStore *self,
       link->superseded = sqlite3_column_int (stmt, 5) != 0;
       link->payload = column_string (stmt, 6);
     }
-  sqlite3_finalize (stmt);
+  finalize (stmt);
   return link;
 }
 
@@ -1286,7 +1319,7 @@ teken_ca_store_last_link_time (TekenCaStore *self,
     return 0;
   if (sqlite3_step (stmt) == SQLITE_ROW)
     when = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
+  finalize (stmt);
   return when;
 }
 
@@ -1305,7 +1338,7 @@ query_row (sqlite3_stmt *stmt)
       for (int i = 0; i < n; i++)
         row[i] = column_string (stmt, i) ?: g_strdup ("");
     }
-  sqlite3_finalize (stmt);
+  finalize (stmt);
   return row;
 }
 
@@ -1354,7 +1387,7 @@ teken_ca_store_list_agency_domains (TekenCaStore *self,
 
   while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
     g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
-  sqlite3_finalize (stmt);
+  finalize (stmt);
   return g_strv_builder_end (builder);
 }
 
