@@ -36,7 +36,6 @@
 
 #define DEFAULT_PUBLIC_URL "https://127.0.0.1:8443"
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PKCS8_PRIV_KEY_INFO, PKCS8_PRIV_KEY_INFO_free)
 
 typedef struct
 {
@@ -204,32 +203,6 @@ seed_error (GError     **error,
   return FALSE;
 }
 
-static void
-wipe_bytes (gpointer data)
-{
-  GByteArray *array = data;
-
-  OPENSSL_cleanse (array->data, array->len);
-  g_byte_array_unref (array);
-}
-
-/* The holder's key as PKCS#8 DER, in memory that is wiped when freed. */
-static GBytes *
-export_key (EVP_PKEY *key)
-{
-  g_autoptr(PKCS8_PRIV_KEY_INFO) info = EVP_PKEY2PKCS8 (key);
-  guint8 *der = NULL;
-  GByteArray *array;
-  int length;
-
-  if (info == NULL || (length = i2d_PKCS8_PRIV_KEY_INFO (info, &der)) <= 0)
-    return NULL;
-  array = g_byte_array_sized_new (length);
-  g_byte_array_append (array, der, length);
-  OPENSSL_clear_free (der, length);
-  return g_bytes_new_with_free_func (array->data, array->len, wipe_bytes, array);
-}
-
 /* The holder's sign-in: the password as a hash, and the demo TOTP device
  * when the seed gives one (docs/api.md §13). */
 static gboolean
@@ -352,17 +325,9 @@ add_holder (TekenCaStore      *store,
   g_autofree char *agency = NULL;
   g_autofree char *domain_agency = NULL;
   g_autoptr(TekenSecret) passphrase = NULL;
-  g_autoptr(EVP_PKEY) key = NULL;
-  g_autoptr(X509) cert = NULL;
-  g_autoptr(GBytes) plain = NULL;
-  g_autoptr(GBytes) wrapped = NULL;
-  g_autoptr(GBytes) der_bytes = NULL;
-  g_autofree guint8 *der = NULL;
-  g_autofree char *serial = NULL;
+  g_autoptr(TekenCaIssued) issued = NULL;
   gint64 account_id;
   gint64 cert_id;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  int der_length;
 
   if (!teken_nik_is_valid (nik) || (name = teken_ca_store_lookup_population (store, nik)) == NULL)
     return seed_error (error, path, line, _("the NIK is not in the population registry"));
@@ -384,30 +349,18 @@ add_holder (TekenCaStore      *store,
   passphrase = teken_secret_new (row[3], -1);
   teken_wipe_string (row[3]);
 
-  key = EVP_PKEY_Q_keygen (NULL, NULL, "RSA", (size_t) 2048);
-  if (key == NULL || (plain = export_key (key)) == NULL)
-    {
-      teken_openssl_log_errors ("holder key");
-      return seed_error (error, path, line, _("the key pair could not be made"));
-    }
-  cert = teken_ca_authority_issue_holder (authority, key, name, agency, email,
-                                          TEKEN_CA_HOLDER_VALIDITY, error);
-  if (cert == NULL)
+  issued = teken_ca_authority_issue_new_key (authority, name, agency, email, TEKEN_CA_HOLDER_VALIDITY,
+                                             passphrase, error);
+  if (issued == NULL)
     return FALSE;
-  wrapped = teken_key_wrap (plain, passphrase, error);
-  if (wrapped == NULL)
-    return FALSE;
-
-  der_length = i2d_X509 (cert, &der);
-  der_bytes = g_bytes_new (der, MAX (der_length, 0));
-  serial = teken_ca_serial_to_string (X509_get0_serialNumber (cert));
 
   account_id = teken_ca_store_add_account (store, nik, email, name, agency, error);
   if (account_id == 0 || !add_holder_login (store, server_key, account_id, row, path, line, error) ||
       !add_holder_profile (store, account_id, row, path, line, error))
     return FALSE;
-  cert_id = teken_ca_store_add_certificate (store, account_id, serial, der_bytes, now,
-                                            now + TEKEN_CA_HOLDER_VALIDITY, wrapped, error);
+  cert_id = teken_ca_store_add_certificate (store, account_id, issued->serial, issued->der,
+                                            issued->not_before, issued->not_after, issued->wrapped_key,
+                                            error);
   if (cert_id == 0)
     return FALSE;
   return teken_ca_store_set_current_certificate (store, account_id, cert_id, error);
