@@ -305,6 +305,13 @@ teken_test_ca_assert_error (JsonObject *object,
                             const char *error_id)
 {
   g_assert_nonnull (object);
+  if (status != expected_status || json_object_get_int_member (object, "status_code") != code)
+    {
+      g_autoptr(JsonNode) node = json_node_init_object (json_node_alloc (), object);
+      g_autofree char *text = json_to_string (node, TRUE);
+
+      g_test_message ("unexpected answer (%u): %s", status, text);
+    }
   g_assert_cmpuint (status, ==, expected_status);
   g_assert_cmpint (json_object_get_int_member (object, "status_code"), ==, code);
   g_assert_cmpstr (json_object_get_string_member (object, "error"), ==, error_id);

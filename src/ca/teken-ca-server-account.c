@@ -644,11 +644,11 @@ reason_name (int code)
 }
 
 /* The Certificate object of docs/api.md §7.3. */
-static gboolean
-add_certificate_object (JsonBuilder        *b,
-                        TekenCaCertificate *cert,
-                        gboolean            current,
-                        const char         *status)
+gboolean
+teken_ca_add_certificate_object (JsonBuilder        *b,
+                                 TekenCaCertificate *cert,
+                                 gboolean            current,
+                                 const char         *status)
 {
   g_autoptr(X509) x509 = certificate_x509 (cert);
   g_autofree char *subject = NULL;
@@ -706,10 +706,10 @@ add_certificate_object (JsonBuilder        *b,
   return TRUE;
 }
 
-static void
-add_string_or_null (JsonBuilder *b,
-                    const char  *member,
-                    const char  *value)
+void
+teken_ca_add_string_or_null (JsonBuilder *b,
+                             const char  *member,
+                             const char  *value)
 {
   json_builder_set_member_name (b, member);
   if (value != NULL)
@@ -746,25 +746,25 @@ teken_ca_handle_account (Request    *request,
     cannot_sign = "key_locked";
 
   json_builder_begin_object (b);
-  add_string_or_null (b, "id", account->public_id);
-  add_string_or_null (b, "role", "holder");
-  add_string_or_null (b, "nik", account->nik);
-  add_string_or_null (b, "username", account->email);
-  add_string_or_null (b, "email", account->email);
-  add_string_or_null (b, "name", account->name);
-  add_string_or_null (b, "title_prefix", NULL);
-  add_string_or_null (b, "title_suffix", NULL);
-  add_string_or_null (b, "phone", NULL);
-  add_string_or_null (b, "agency", account->agency);
+  teken_ca_add_string_or_null (b, "id", account->public_id);
+  teken_ca_add_string_or_null (b, "role", "holder");
+  teken_ca_add_string_or_null (b, "nik", account->nik);
+  teken_ca_add_string_or_null (b, "username", account->email);
+  teken_ca_add_string_or_null (b, "email", account->email);
+  teken_ca_add_string_or_null (b, "name", account->name);
+  teken_ca_add_string_or_null (b, "title_prefix", NULL);
+  teken_ca_add_string_or_null (b, "title_suffix", NULL);
+  teken_ca_add_string_or_null (b, "phone", NULL);
+  teken_ca_add_string_or_null (b, "agency", account->agency);
   json_builder_set_member_name (b, "employment");
   json_builder_add_null_value (b);
-  add_string_or_null (b, "status", status);
-  add_string_or_null (b, "verification_status", account->verification);
-  add_string_or_null (b, "enrollment_step", account->current_certificate != 0 ? "done" : NULL);
+  teken_ca_add_string_or_null (b, "status", status);
+  teken_ca_add_string_or_null (b, "verification_status", account->verification);
+  teken_ca_add_string_or_null (b, "enrollment_step", account->current_certificate != 0 ? "done" : NULL);
   json_builder_set_member_name (b, "can_sign");
   json_builder_add_boolean_value (b, cannot_sign == NULL);
-  add_string_or_null (b, "cannot_sign_reason", cannot_sign);
-  add_string_or_null (b, "current_certificate_id", cert != NULL ? cert->public_id : NULL);
+  teken_ca_add_string_or_null (b, "cannot_sign_reason", cannot_sign);
+  teken_ca_add_string_or_null (b, "current_certificate_id", cert != NULL ? cert->public_id : NULL);
   json_builder_set_member_name (b, "pending_update");
   json_builder_add_null_value (b);
   json_builder_end_object (b);
@@ -859,7 +859,7 @@ teken_ca_handle_revoke (Request    *request,
   json_builder_set_member_name (b, "status");
   json_builder_add_string_value (b, "REVOKE");
   json_builder_set_member_name (b, "certificate");
-  if (revoked == NULL || !add_certificate_object (b, revoked, TRUE, "REVOKE"))
+  if (revoked == NULL || !teken_ca_add_certificate_object (b, revoked, TRUE, "REVOKE"))
     {
       teken_ca_respond_error (request, 8010, NULL);
       return;

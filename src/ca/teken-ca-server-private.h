@@ -43,6 +43,7 @@ struct _TekenCaServer
 #define MAX_JSON_BODY (64 * 1024)
 #define MAX_SIGN_BODY (256 * 1024)
 #define MAX_PKI_BODY (16 * 1024)
+#define MAX_SELFIE_BODY (4 * 1024 * 1024)  /* the 3 MiB rule of §5.8 answers 8113 below this */
 #define MAX_DOCUMENTS 100
 #define MAX_CMS_SIZE 16384
 #define MAX_SECRET_LENGTH 128
@@ -99,6 +100,30 @@ gboolean teken_ca_add_token_pair (Request        *request,
                                   const char     *scope,
                                   gint64          session_id,
                                   gint64          session_started);
+
+gboolean teken_ca_add_certificate_object (JsonBuilder        *b,
+                                          TekenCaCertificate *cert,
+                                          gboolean            current,
+                                          const char         *status);
+void teken_ca_add_string_or_null (JsonBuilder *b,
+                                  const char  *member,
+                                  const char  *value);
+
+/* teken-ca-server-enroll.c */
+void teken_ca_handle_register (Request *request, JsonObject *body);
+void teken_ca_handle_activation_resend (Request *request, JsonObject *body);
+void teken_ca_handle_activate (Request *request, JsonObject *body);
+void teken_ca_handle_enrollment (Request *request, JsonObject *body);
+void teken_ca_handle_personal (Request *request, JsonObject *body);
+void teken_ca_handle_nip_check (Request *request, JsonObject *body);
+void teken_ca_handle_employment (Request *request, JsonObject *body);
+void teken_ca_handle_selfie (Request *request, JsonObject *body);
+void teken_ca_handle_agreements (Request *request, JsonObject *body);
+void teken_ca_handle_agreement (Request *request, JsonObject *body);
+void teken_ca_handle_submit (Request *request, JsonObject *body);
+void teken_ca_handle_passphrase_resend (Request *request, JsonObject *body);
+void teken_ca_handle_set_passphrase (Request *request, JsonObject *body);
+void teken_ca_handle_links_check (Request *request, JsonObject *body);
 
 /* teken-ca-server-pki.c */
 void teken_ca_handle_chain (Request    *request,

@@ -1375,14 +1375,16 @@ teken_ca_store_lookup_employee (TekenCaStore *self,
 /**
  * teken_ca_store_list_agency_domains:
  *
+ * @agency: (nullable): an agency, %NULL for all
+ *
  * Returns: (transfer full): the e-mail domains of @agency, sorted
  */
 GStrv
 teken_ca_store_list_agency_domains (TekenCaStore *self,
                                     const char   *agency)
 {
-  sqlite3_stmt *stmt = prepare (self, "SELECT email_domain FROM agency_domains WHERE agency = ?"
-                                      " ORDER BY email_domain", "s", agency);
+  sqlite3_stmt *stmt = prepare (self, "SELECT email_domain FROM agency_domains WHERE ? IS NULL OR agency = ?"
+                                      " ORDER BY email_domain", "ss", agency, agency);
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
 
   while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
