@@ -31,7 +31,9 @@ struct _TekenCaServer
   TekenCaStore *store;
   TekenCaAuthority *authority;
   SoupServer *soup;
-  GMutex key_locks[16];
+  GMutex key_locks[16];       /* passphrase checks, by certificate id stripe */
+  GCond key_changed[16];
+  int key_checks[16];         /* checks under way, per stripe */
   GBytes *server_key;
   char *dummy_hash;           /* checked for unknown usernames, to take the same time */
   TekenCaMailer *mailer;

@@ -240,45 +240,74 @@ fail_job (SignJob *job,
 }
 
 /* Checks the passphrase against the key, counting failures (docs/api.md
- * §2.9). Checks on one key run one at a time, so parallel wrong guesses
- * cannot outrun the limit; the count is read again under the lock. */
+ * §2.9). scrypt runs outside the lock, so one holder's parallel requests
+ * use every core; but no more checks of a key may be under way than it
+ * has attempts left, so parallel wrong guesses cannot outrun the limit:
+ * the others wait for a result. Keys share the lock, condition and count
+ * of their stripe. */
 static GBytes *
 unwrap_key (SignJob             *job,
             TekenCaCertificate **cert_out)
 {
   TekenCaServer *self = job->server;
-  GMutex *lock = &self->key_locks[job->certificate_id % G_N_ELEMENTS (self->key_locks)];
+  guint stripe = job->certificate_id % G_N_ELEMENTS (self->key_locks);
+  GMutex *lock = &self->key_locks[stripe];
+  GCond *changed = &self->key_changed[stripe];
   g_autoptr(TekenCaCertificate) cert = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) plain = NULL;
   g_autoptr(GError) store_error = NULL;
+  int failures;
 
   g_mutex_lock (lock);
-
-  cert = teken_ca_store_get_certificate (self->store, job->certificate_id);
-  if (cert == NULL || cert->wrapped_key == NULL ||
-      cert->key_failures >= TEKEN_CA_PASSPHRASE_ATTEMPTS)
+  for (;;)
     {
-      g_mutex_unlock (lock);
-      fail_job (job, cert == NULL ? 8010 : 8402);
-      return NULL;
-    }
-
-  plain = teken_key_unwrap (cert->wrapped_key, job->passphrase, &error);
-  if (plain == NULL &&
-      g_error_matches (error, TEKEN_KEY_WRAP_ERROR, TEKEN_KEY_WRAP_ERROR_WRONG_PASSPHRASE))
-    {
-      int failures = cert->key_failures + 1;
-
-      if (!teken_ca_store_set_key_failures (self->store, cert->id, failures, &store_error))
+      g_clear_pointer (&cert, teken_ca_certificate_free);
+      cert = teken_ca_store_get_certificate (self->store, job->certificate_id);
+      if (cert == NULL || cert->wrapped_key == NULL ||
+          cert->key_failures >= TEKEN_CA_PASSPHRASE_ATTEMPTS)
         {
           g_mutex_unlock (lock);
-          g_warning ("%s", store_error->message);
-          fail_job (job, 8010);
+          fail_job (job, cert == NULL ? 8010 : 8402);
           return NULL;
         }
-      g_mutex_unlock (lock);
+      if (cert->key_failures + self->key_checks[stripe] < TEKEN_CA_PASSPHRASE_ATTEMPTS)
+        break;
+      g_cond_wait (changed, lock);
+    }
+  self->key_checks[stripe]++;
+  g_mutex_unlock (lock);
 
+  plain = teken_key_unwrap (cert->wrapped_key, job->passphrase, &error);
+
+  g_mutex_lock (lock);
+  self->key_checks[stripe]--;
+  g_cond_broadcast (changed);
+  g_clear_pointer (&cert, teken_ca_certificate_free);
+  cert = teken_ca_store_get_certificate (self->store, job->certificate_id);
+  if (cert == NULL)
+    {
+      g_mutex_unlock (lock);
+      fail_job (job, 8010);
+      return NULL;
+    }
+  failures = cert->key_failures;
+  if (plain == NULL && g_error_matches (error, TEKEN_KEY_WRAP_ERROR, TEKEN_KEY_WRAP_ERROR_WRONG_PASSPHRASE))
+    failures++;
+  else if (plain != NULL)
+    failures = 0;
+  if (failures != cert->key_failures &&
+      !teken_ca_store_set_key_failures (self->store, cert->id, failures, &store_error))
+    {
+      g_mutex_unlock (lock);
+      g_warning ("%s", store_error->message);
+      fail_job (job, 8010);
+      return NULL;
+    }
+  g_mutex_unlock (lock);
+
+  if (plain == NULL && failures > cert->key_failures)
+    {
       if (failures >= TEKEN_CA_PASSPHRASE_ATTEMPTS)
         fail_job (job, 8402);
       else
@@ -290,12 +319,6 @@ unwrap_key (SignJob             *job,
         }
       return NULL;
     }
-
-  if (plain != NULL && cert->key_failures > 0 &&
-      !teken_ca_store_set_key_failures (self->store, cert->id, 0, &store_error))
-    g_warning ("%s", store_error->message);
-  g_mutex_unlock (lock);
-
   if (plain == NULL)
     {
       g_warning ("key of certificate %s: %s", cert->serial, error->message);

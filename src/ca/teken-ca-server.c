@@ -1131,7 +1131,10 @@ teken_ca_server_finalize (GObject *object)
   g_free (self->dummy_hash);
   g_clear_pointer (&self->server_key, g_bytes_unref);
   for (gsize i = 0; i < G_N_ELEMENTS (self->key_locks); i++)
-    g_mutex_clear (&self->key_locks[i]);
+    {
+      g_mutex_clear (&self->key_locks[i]);
+      g_cond_clear (&self->key_changed[i]);
+    }
 
   G_OBJECT_CLASS (teken_ca_server_parent_class)->finalize (object);
 }
@@ -1149,7 +1152,10 @@ static void
 teken_ca_server_init (TekenCaServer *self)
 {
   for (gsize i = 0; i < G_N_ELEMENTS (self->key_locks); i++)
-    g_mutex_init (&self->key_locks[i]);
+    {
+      g_mutex_init (&self->key_locks[i]);
+      g_cond_init (&self->key_changed[i]);
+    }
   teken_ca_settings_init (&self->settings);
 }
 
