@@ -42,7 +42,6 @@
 #include "teken-session-store.h"
 
 #define API "/api/teken/v1"
-#define ENDPOINT_KEY "teken-ca-endpoint"
 /* An access token this close to its end is refreshed before it is sent. */
 #define EXPIRY_MARGIN 10
 
@@ -58,6 +57,7 @@ struct _TekenCaClient
   guint timeout;
   guint retry_delay_ms;
   guint max_tries;
+  gboolean log_bodies;
 
   GMutex lock;
   char *client_id;
@@ -348,6 +348,28 @@ build_body (JsonObject                *body,
   return g_bytes_new_with_free_func (buffer, length, wipe_and_free, buffer);
 }
 
+/* g_base64_decode() skips what is not base64; an answer must be nothing
+ * but padded standard base64 (RFC 4648 §4). */
+static guchar *
+decode_base64 (const char *text,
+               gsize      *length)
+{
+  gsize n = strlen (text);
+  gsize padding = 0;
+
+  if (n == 0 || n % 4 != 0)
+    return NULL;
+  for (gsize i = 0; i < n; i++)
+    {
+      if (text[i] == '=' && i >= n - 2)
+        padding++;
+      else if (padding > 0 || !(g_ascii_isalnum (text[i]) || text[i] == '+' || text[i] == '/'))
+        return NULL;
+    }
+
+  return g_base64_decode (text, length);
+}
+
 static gboolean
 is_loopback (const char *host)
 {
@@ -365,51 +387,12 @@ bad_response_error (TekenCaClient *self)
 
 /* -- logging ------------------------------------------------------------ */
 
-static const TekenCaEndpointInfo *
-message_endpoint (SoupMessage *msg)
-{
-  int index = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (msg), ENDPOINT_KEY));
-
-  return index > 0 ? &endpoints[index - 1] : NULL;
-}
-
-static SoupLoggerLogLevel
-request_filter (SoupLogger  *logger,
-                SoupMessage *msg,
-                gpointer     user_data)
-{
-  SoupLoggerLogLevel level = GPOINTER_TO_INT (user_data);
-  const TekenCaEndpointInfo *info = message_endpoint (msg);
-
-  if ((info == NULL || info->secret_request) && level > SOUP_LOGGER_LOG_HEADERS)
-    return SOUP_LOGGER_LOG_HEADERS;
-
-  return level;
-}
-
-static SoupLoggerLogLevel
-response_filter (SoupLogger  *logger,
-                 SoupMessage *msg,
-                 gpointer     user_data)
-{
-  SoupLoggerLogLevel level = GPOINTER_TO_INT (user_data);
-  const TekenCaEndpointInfo *info = message_endpoint (msg);
-
-  if ((info == NULL || info->secret_response) && level > SOUP_LOGGER_LOG_HEADERS)
-    return SOUP_LOGGER_LOG_HEADERS;
-
-  return level;
-}
-
-/* The filters keep secret bodies out; this catches what a filter cannot:
- * credentials in headers and query strings, and any member whose name says
- * it holds a secret, in case a body that should not be logged ever is. */
+/* What is printed is redacted once more: credentials in headers and query
+ * strings, and any member whose name says it holds a secret, in case a body
+ * that should not be logged ever is. */
 static void
-print_log_line (SoupLogger         *logger,
-                SoupLoggerLogLevel  level,
-                char                direction,
-                const char         *data,
-                gpointer            user_data)
+print_redacted (char        direction,
+                const char *data)
 {
   static GRegex *secret_member;
   static GRegex *secret_query;
@@ -421,7 +404,6 @@ print_log_line (SoupLogger         *logger,
       secret_member = g_regex_new ("(\"[A-Za-z_]*(?:password|passphrase|token|secret|totp|otp|code|uri)[A-Za-z_]*\""
                                    "\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*\"",
                                    G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
-
       secret_query = g_regex_new ("(token=)[^&\\s]*", G_REGEX_CASELESS | G_REGEX_OPTIMIZE, 0, NULL);
       g_once_init_leave (&initialized, 1);
     }
@@ -447,6 +429,51 @@ print_log_line (SoupLogger         *logger,
 }
 
 static void
+print_log_line (SoupLogger         *logger,
+                SoupLoggerLogLevel  level,
+                char                direction,
+                const char         *data,
+                gpointer            user_data)
+{
+  print_redacted (direction, data);
+}
+
+/* Bodies are printed here, not by SoupLogger: libsoup 3.2's logger keeps a
+ * request body it was told not to print and prints it with the next
+ * message that gets the same address, so a refresh token showed up under a
+ * sign-out. Here a body is printed only for an endpoint that carries no
+ * secret, and only when it is JSON. */
+static void
+log_body (TekenCaClient *self,
+          char           direction,
+          const Call    *call,
+          GBytes        *body,
+          gboolean       secret)
+{
+  gsize length = 0;
+  const char *data;
+
+  if (!self->log_bodies || body == NULL)
+    return;
+
+  data = g_bytes_get_data (body, &length);
+  if (secret)
+    g_printerr ("teken-http: %c %s %s: %" G_GSIZE_FORMAT " bytes, not shown: they carry secrets\n",
+                direction, call->info->method, call->info->path, length);
+  else if (call->want_bytes || length == 0 || !g_utf8_validate_len (data, length, NULL) ||
+           memchr (data, '\0', length) != NULL)
+    g_printerr ("teken-http: %c %s %s: %" G_GSIZE_FORMAT " bytes\n",
+                direction, call->info->method, call->info->path, length);
+  else
+    {
+      g_autofree char *text = g_strndup (data, length);
+      g_autofree char *line = g_strdup_printf ("%s %s: %s", call->info->method, call->info->path, text);
+
+      print_redacted (direction, line);
+    }
+}
+
+static void
 setup_logger (TekenCaClient *self)
 {
   const char *wanted = g_getenv ("TEKEN_HTTP_LOG");
@@ -457,14 +484,11 @@ setup_logger (TekenCaClient *self)
     return;
   if (g_str_equal (wanted, "minimal"))
     level = SOUP_LOGGER_LOG_MINIMAL;
-  else if (g_str_equal (wanted, "headers"))
-    level = SOUP_LOGGER_LOG_HEADERS;
   else
-    level = SOUP_LOGGER_LOG_BODY;
+    level = SOUP_LOGGER_LOG_HEADERS;
+  self->log_bodies = g_str_equal (wanted, "body");
 
   logger = soup_logger_new (level);
-  soup_logger_set_request_filter (logger, request_filter, GINT_TO_POINTER (level), NULL);
-  soup_logger_set_response_filter (logger, response_filter, GINT_TO_POINTER (level), NULL);
   soup_logger_set_printer (logger, print_log_line, NULL, NULL);
   soup_session_add_feature (self->soup, SOUP_SESSION_FEATURE (logger));
 }
@@ -891,6 +915,7 @@ sent_cb (GObject      *source,
     }
 
   status = soup_message_get_status (call->msg);
+  log_body (self, '<', call, bytes, call->info->secret_response);
   request_id = soup_message_headers_get_one (soup_message_get_response_headers (call->msg), "X-Request-Id");
   content_type = soup_message_headers_get_content_type (soup_message_get_response_headers (call->msg), NULL);
 
@@ -1055,7 +1080,6 @@ send_call (GTask *task)
                                        self->base_url));
       return;
     }
-  g_object_set_data (G_OBJECT (call->msg), ENDPOINT_KEY, GINT_TO_POINTER (call->endpoint + 1));
 
   if (!authorize (self, call, call->msg, &error))
     {
@@ -1067,7 +1091,10 @@ send_call (GTask *task)
   if (!call->want_bytes)
     soup_message_headers_replace (headers, "Accept", "application/json");
   if (call->body != NULL)
-    soup_message_set_request_body_from_bytes (call->msg, call->content_type, call->body);
+    {
+      soup_message_set_request_body_from_bytes (call->msg, call->content_type, call->body);
+      log_body (self, '>', call, call->body, call->info->secret_request);
+    }
 
   call->tries++;
   soup_session_send_and_read_async (self->soup, call->msg, G_PRIORITY_DEFAULT,
@@ -1836,7 +1863,7 @@ chain_done_cb (GObject      *source,
       gsize length = 0;
 
       if (!JSON_NODE_HOLDS_VALUE (element) || json_node_get_value_type (element) != G_TYPE_STRING ||
-          (der = g_base64_decode (json_node_get_string (element), &length)) == NULL || length == 0)
+          (der = decode_base64 (json_node_get_string (element), &length)) == NULL || length == 0)
         {
           g_task_return_error (task, bad_response_error (self));
           return;
@@ -2455,7 +2482,7 @@ sign_hash_done_cb (GObject      *source,
       gsize length = 0;
 
       if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING ||
-          (der = g_base64_decode (json_node_get_string (node), &length)) == NULL || length == 0 ||
+          (der = decode_base64 (json_node_get_string (node), &length)) == NULL || length == 0 ||
           length > TEKEN_CA_MAX_CMS_SIZE)
         {
           g_task_return_error (task, bad_response_error (self));
