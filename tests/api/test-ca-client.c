@@ -783,6 +783,60 @@ test_sign_hash (void)
   g_assert_cmpuint (count_in_log ("POST /api/v2/sign/hash/pdf"), ==, requests);
 }
 
+static JsonObject *
+entity_sign_body (GBytes *digest)
+{
+  JsonObject *body = json_object_new ();
+  JsonObject *map = json_object_new ();
+  JsonObject *entry = json_object_new ();
+  g_autofree char *encoded = g_base64_encode (g_bytes_get_data (digest, NULL), g_bytes_get_size (digest));
+
+  json_object_set_string_member (entry, "documentDigestBase64", encoded);
+  json_object_set_string_member (entry, "signatureLevel", TEKEN_CA_LEVEL_B);
+  json_object_set_object_member (map, "0", entry);
+  json_object_set_string_member (body, "nik", TEKEN_TEST_BUDI_NIK);
+  json_object_set_null_member (body, "idSubscriber");
+  json_object_set_object_member (body, "signaturePropertiesHashMap", map);
+  return body;
+}
+
+/* The generic call with a secret member, on BSrE's entity path of hash
+ * signing (§9.2): a passphrase with a quote and a backslash arrives intact
+ * (wrong, not malformed), then the right one signs. */
+static void
+test_generic_call_with_secrets (void)
+{
+  g_autoptr(TekenCaClient) client = new_client (TRUE);
+  g_autoptr(GBytes) digest = digest_of ("entity");
+  g_autoptr(JsonObject) body = entity_sign_body (digest);
+  g_autoptr(TekenSecret) odd = secret ("Sa\"lah\\Frasa9!");
+  g_autoptr(TekenSecret) right = secret (TEKEN_TEST_BUDI_PASSPHRASE);
+  const TekenCaSecretMember wrong_secrets[] = { { "passphrase", odd }, { NULL, NULL } };
+  const TekenCaSecretMember right_secrets[] = { { "passphrase", right }, { NULL, NULL } };
+  g_autoptr(JsonObject) refused = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *cms;
+
+  refused = call (client, TEKEN_CA_ENDPOINT_SIGN_HASH_ENTITY, NULL, body, wrong_secrets, &error);
+  assert_ca_error (error, TEKEN_CA_ERROR_WRONG_PASSPHRASE);
+  g_assert_cmpint (teken_ca_error_get_attempts_left (error), ==, 4);
+  g_clear_error (&error);
+
+  answer = call (client, TEKEN_CA_ENDPOINT_SIGN_HASH_ENTITY, NULL, body, right_secrets, &error);
+  g_assert_no_error (error);
+  cms = json_object_get_string_member (json_object_get_object_member (json_object_get_object_member (answer, "data"),
+                                                                      "cmsSignedDataHashMap"), "0");
+  g_assert_nonnull (cms);
+  {
+    gsize length = 0;
+    g_autofree guchar *der = g_base64_decode (cms, &length);
+    g_autoptr(GBytes) bytes = g_bytes_new (der, length);
+
+    assert_signature_over (bytes, digest);
+  }
+}
+
 /* -- remote signing of a PDF ---------------------------------------------- */
 
 static char *work_dir;
@@ -1984,6 +2038,7 @@ main (int    argc,
   g_test_add_func ("/api/pki", test_pki);
   g_test_add_func ("/api/ocsp-and-tsa", test_ocsp_and_tsa);
   g_test_add_func ("/api/sign-hash", test_sign_hash);
+  g_test_add_func ("/api/generic-call-with-secrets", test_generic_call_with_secrets);
   g_test_add_func ("/api/remote-signer/pdf", test_remote_signer_pdf);
   g_test_add_func ("/api/remote-signer/thread", test_remote_signer_thread);
   g_test_add_func ("/api/remote-signer/batch", test_remote_signer_batch);
