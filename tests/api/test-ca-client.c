@@ -1671,6 +1671,21 @@ test_server_down (void)
   g_assert_cmpint (g_get_monotonic_time () - started, >=, 900 * G_TIME_SPAN_MILLISECOND);
   g_clear_error (&error);
 
+  /* A name nobody resolves (RFC 6761): no network, or a wrong address. */
+  {
+    g_autoptr(TekenCaClient) nowhere = teken_ca_client_new ("https://teken-ca.invalid", ca->root_pem, &error);
+    g_autoptr(GAsyncResult) nowhere_result = NULL;
+    g_autoptr(JsonObject) nothing = NULL;
+
+    g_assert_no_error (error);
+    g_object_set (nowhere, "max-tries", 1, NULL);
+    teken_ca_client_get_info_async (nowhere, NULL, got_result, &nowhere_result);
+    nothing = teken_ca_client_call_finish (nowhere, wait_for (&nowhere_result), &error);
+    assert_ca_error (error, TEKEN_CA_ERROR_NO_NETWORK);
+    g_assert_nonnull (strstr (error->message, "https://teken-ca.invalid"));
+    g_clear_error (&error);
+  }
+
   g_hash_table_insert (digests, g_strdup ("0"), digest_of ("down"));
   started = g_get_monotonic_time ();
   signatures = sign_hash (client, TEKEN_TEST_BUDI_NIK, TEKEN_TEST_BUDI_PASSPHRASE, digests, NULL, NULL, &error);
