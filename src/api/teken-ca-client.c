@@ -1725,7 +1725,7 @@ teken_ca_client_fetch_finish (TekenCaClient  *self,
 
 /* -- typed calls -------------------------------------------------------- */
 
-/* The outer task of a typed call, finished by @finish_cb with the JSON. */
+/* The outer task of a typed call; its callback reads the generic answer. */
 static GTask *
 typed_task (TekenCaClient       *self,
             gpointer             source_tag,
