@@ -89,9 +89,9 @@ typedef struct
   JsonObject *json;               /* the object as sent */
 } TekenCaCertificateInfo;
 
-TekenCaCertificateInfo *teken_ca_certificate_info_new_from_json (JsonObject         *object,
-                                                        GError            **error);
-void                teken_ca_certificate_info_free          (TekenCaCertificateInfo *self);
+TekenCaCertificateInfo *teken_ca_certificate_info_new_from_json (JsonObject              *object,
+                                                                 GError                 **error);
+void                    teken_ca_certificate_info_free          (TekenCaCertificateInfo  *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TekenCaCertificateInfo, teken_ca_certificate_info_free)
 
@@ -118,9 +118,9 @@ typedef struct
   JsonObject *json;                   /* the object as sent: employment, pending_update… */
 } TekenCaAccountInfo;
 
-TekenCaAccountInfo *teken_ca_account_info_new_from_json (JsonObject     *object,
-                                                GError        **error);
-void            teken_ca_account_info_free          (TekenCaAccountInfo *self);
+TekenCaAccountInfo *teken_ca_account_info_new_from_json (JsonObject          *object,
+                                                         GError             **error);
+void                teken_ca_account_info_free          (TekenCaAccountInfo  *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TekenCaAccountInfo, teken_ca_account_info_free)
 
@@ -133,9 +133,9 @@ typedef struct
   GDateTime *last_used_at;  /* nullable */
 } TekenCaDeviceInfo;
 
-TekenCaDeviceInfo *teken_ca_device_info_new_from_json (JsonObject    *object,
-                                              GError       **error);
-void           teken_ca_device_info_free          (TekenCaDeviceInfo *self);
+TekenCaDeviceInfo *teken_ca_device_info_new_from_json (JsonObject         *object,
+                                                       GError            **error);
+void               teken_ca_device_info_free          (TekenCaDeviceInfo  *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TekenCaDeviceInfo, teken_ca_device_info_free)
 
