@@ -7,10 +7,10 @@
 
 /* `teken`: the command line, and the way into the application.
  *
- * This binary links core and the command line only. A subcommand runs here;
- * anything else starts the application (teken-app) in this process with
- * execv(), so scripts that run `teken verify` hundreds of times never pay
- * for loading GTK, libadwaita and GStreamer. */
+ * This binary links core, the CA client and the command line only. A
+ * subcommand runs here; anything else starts the application (teken-app)
+ * in this process with execv(), so scripts that run `teken verify` hundreds
+ * of times never pay for loading GTK, libadwaita and GStreamer. */
 
 #include "config.h"
 

@@ -18,6 +18,7 @@
 
 #include "teken-cli.h"
 #include "teken-sign-command.h"
+#include "teken-status-command.h"
 #include "teken-verify-command.h"
 
 typedef struct
@@ -28,7 +29,8 @@ typedef struct
 } TekenCliCommand;
 
 static const TekenCliCommand commands[] = {
-  { "sign", N_("Sign a PDF document with a PKCS#12 certificate"), teken_sign_command_run },
+  { "sign", N_("Sign a PDF document, with a PKCS#12 certificate or at a CA server"), teken_sign_command_run },
+  { "status", N_("Ask the CA server for a certificate’s status"), teken_status_command_run },
   { "verify", N_("Check the signatures of PDF documents, offline"), teken_verify_command_run },
   { NULL, NULL, NULL }
 };
@@ -70,6 +72,10 @@ teken_cli_run (int    argc,
 
   command = find_command (argv[0]);
   g_return_val_if_fail (command != NULL, 2);
+
+  /* Standard output is for the command's answer (--json); debug messages
+   * go with the errors. */
+  g_log_writer_default_set_use_stderr (TRUE);
 
   return command->run (argc, argv);
 }

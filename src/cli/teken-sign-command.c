@@ -7,30 +7,38 @@
 
 /* `teken sign`: sign a PDF into a new file, for scripts.
  *
+ * The key is either in a PKCS#12 file (--p12) or at a CA server (--server),
+ * which signs the document's digest with the holder's passphrase; the
+ * document never leaves this machine.
+ *
  * Secrets never come from the command line, where every user of the machine
- * can read them: the PKCS#12 password is read from a file or standard input.
+ * can read them: the PKCS#12 password, the passphrase and the client secret
+ * are read from files or standard input.
  */
 
 #include "config.h"
 
-#include <errno.h>
 #include <glib/gi18n.h>
 #include <math.h>
-#include <openssl/crypto.h>
-#include <stdio.h>
-#include <string.h>
 
+#include "teken-cli-common.h"
+#include "teken-holder-rules.h"
 #include "teken-pdf-signing.h"
 #include "teken-pkcs12-signer.h"
+#include "teken-remote-signer.h"
 #include "teken-secret.h"
 #include "teken-sign-command.h"
-
-#define MAX_PASSWORD_LENGTH 4096
 
 typedef struct
 {
   char   *p12;
   char   *password_file;
+  char   *server;
+  char   *ca_file;
+  char   *nik;
+  char   *passphrase_file;
+  char   *client_id;
+  char   *client_secret_file;
   char   *rect;
   int     page;
   char   *role;
@@ -51,6 +59,12 @@ arguments_clear (Arguments *args)
 {
   g_free (args->p12);
   g_free (args->password_file);
+  g_free (args->server);
+  g_free (args->ca_file);
+  g_free (args->nik);
+  g_free (args->passphrase_file);
+  g_free (args->client_id);
+  g_free (args->client_secret_file);
   g_free (args->rect);
   g_free (args->role);
   g_free (args->position);
@@ -82,43 +96,24 @@ usage_error (const char *message)
   return 2;
 }
 
-/* The first line of @path ("-" for standard input), without its end. */
-static TekenSecret *
-read_password (const char  *path,
-               GError     **error)
+/* The signer at the CA: its certificate is fetched first, since the
+ * visible signature shows the holder's name. */
+static TekenSigner *
+connect_remote_signer (const Arguments  *args,
+                       GError          **error)
 {
-  char buffer[MAX_PASSWORD_LENGTH + 2];
-  FILE *file = g_str_equal (path, "-") ? stdin : fopen (path, "re");
-  TekenSecret *secret;
-  gsize length;
+  g_autoptr(TekenSecret) passphrase = NULL;
+  g_autoptr(TekenCaClient) client = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
 
-  if (file == NULL)
-    {
-      int saved_errno = errno;
+  if (!(passphrase = teken_cli_read_secret (args->passphrase_file, error)))
+    return NULL;
+  if (!(client = teken_cli_connect (args->server, args->ca_file, args->client_id, args->client_secret_file, error)))
+    return NULL;
 
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
-                   _("Could not read the password file: %s"), g_strerror (saved_errno));
-      return NULL;
-    }
-
-  if (fgets (buffer, sizeof buffer, file) == NULL)
-    buffer[0] = '\0';
-  if (file != stdin)
-    fclose (file);
-
-  length = strcspn (buffer, "\r\n");
-  if (length > MAX_PASSWORD_LENGTH)
-    {
-      OPENSSL_cleanse (buffer, sizeof buffer);
-      g_set_error_literal (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                           _("The password file does not hold a password on its first line."));
-      return NULL;
-    }
-
-  secret = teken_secret_new (buffer, length);
-  OPENSSL_cleanse (buffer, sizeof buffer);
-
-  return secret;
+  teken_remote_signer_new_async (client, args->nik, TEKEN_REMOTE_SIGNER_PASSPHRASE, passphrase, NULL,
+                                 teken_cli_got_result, &result);
+  return TEKEN_SIGNER (teken_remote_signer_new_finish (teken_cli_wait (&result), error));
 }
 
 static gboolean
@@ -156,6 +151,12 @@ teken_sign_command_run (int    argc,
   const GOptionEntry entries[] = {
     { "p12", 0, 0, G_OPTION_ARG_FILENAME, &args.p12, N_("The certificate and key, as a PKCS#12 file"), N_("FILE") },
     { "p12-password-file", 0, 0, G_OPTION_ARG_FILENAME, &args.password_file, N_("Read the PKCS#12 password from FILE, or from standard input when FILE is -"), N_("FILE") },
+    { "server", 0, 0, G_OPTION_ARG_STRING, &args.server, N_("Sign with the key at this CA server instead of a PKCS#12 file"), N_("URL") },
+    { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &args.ca_file, N_("Trust the CA server’s certificate from this PEM file"), N_("FILE") },
+    { "nik", 0, 0, G_OPTION_ARG_STRING, &args.nik, N_("The certificate holder’s NIK"), N_("NIK") },
+    { "passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &args.passphrase_file, N_("Read the passphrase from FILE, or from standard input when FILE is -"), N_("FILE") },
+    { "client-id", 0, 0, G_OPTION_ARG_STRING, &args.client_id, N_("The client id of this application at the CA server"), N_("ID") },
+    { "client-secret-file", 0, 0, G_OPTION_ARG_FILENAME, &args.client_secret_file, N_("Read the client secret from FILE, or from standard input when FILE is -"), N_("FILE") },
     { "rect", 0, 0, G_OPTION_ARG_STRING, &args.rect, N_("Show the signature in this box, in points from the top left of the page"), N_("X,Y,W,H") },
     { "page", 0, 0, G_OPTION_ARG_INT, &args.page, N_("The page for the visible signature (default: 1)"), N_("N") },
     { "role", 0, 0, G_OPTION_ARG_STRING, &args.role, N_("Sign as acting official: PLH or PLT"), N_("ROLE") },
@@ -174,7 +175,7 @@ teken_sign_command_run (int    argc,
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(TekenSecret) password = NULL;
-  g_autoptr(TekenPkcs12Signer) signer = NULL;
+  g_autoptr(TekenSigner) signer = NULL;
   g_autoptr(TekenPdfDocument) document = NULL;
   g_autoptr(TekenImage) image = NULL;
   TekenPdfSignOptions options = { 0 };
@@ -183,7 +184,7 @@ teken_sign_command_run (int    argc,
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   g_option_context_set_summary (context,
-                                _("Signs INPUT with a PKCS#12 certificate into a new file. The signature is visible when --rect is given, invisible otherwise."));
+                                _("Signs INPUT into a new file, with a PKCS#12 certificate (--p12) or with the key at a CA server (--server, --nik, --passphrase-file). The signature is visible when --rect is given, invisible otherwise. With a CA server and no client credentials, the sign-in Teken keeps for the server is used."));
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error (error->message);
 
@@ -191,8 +192,19 @@ teken_sign_command_run (int    argc,
     return usage_error (_("Give exactly one document to sign."));
   if (args.output == NULL)
     return usage_error (_("Give the name of the signed document with -o."));
-  if (args.p12 == NULL || args.password_file == NULL)
+  if (args.p12 != NULL && args.server != NULL)
+    return usage_error (_("Sign either with --p12 or with --server, not both."));
+  if (args.server == NULL && (args.p12 == NULL || args.password_file == NULL))
     return usage_error (_("Give the certificate with --p12 and its password with --p12-password-file."));
+  if (args.server != NULL && (args.nik == NULL || args.passphrase_file == NULL))
+    return usage_error (_("With --server, give the holder’s NIK with --nik and the passphrase with --passphrase-file."));
+  if (args.nik != NULL && !teken_nik_is_valid (args.nik))
+    return usage_error (_("A NIK is 16 digits."));
+  if ((args.client_id == NULL) != (args.client_secret_file == NULL))
+    return usage_error (_("Client credentials need both --client-id and --client-secret-file."));
+  if (args.passphrase_file != NULL && args.client_secret_file != NULL &&
+      g_str_equal (args.passphrase_file, "-") && g_str_equal (args.client_secret_file, "-"))
+    return usage_error (_("Only one secret can come from standard input."));
   if (args.rect != NULL && !parse_rect (args.rect, &options))
     return usage_error (_("--rect takes four numbers: X,Y,WIDTH,HEIGHT."));
   if (args.page < 1)
@@ -235,14 +247,17 @@ teken_sign_command_run (int    argc,
   if (!(document = teken_pdf_document_new_for_path (args.inputs[0], &error)))
     return fail (error->message);
 
-  if (!(password = read_password (args.password_file, &error)))
-    return fail (error->message);
-  signer = teken_pkcs12_signer_new_from_file (args.p12, password, &error);
-  g_clear_pointer (&password, teken_secret_unref);
+  if (args.server != NULL)
+    signer = connect_remote_signer (&args, &error);
+  else if ((password = teken_cli_read_secret (args.password_file, &error)) != NULL)
+    {
+      signer = TEKEN_SIGNER (teken_pkcs12_signer_new_from_file (args.p12, password, &error));
+      g_clear_pointer (&password, teken_secret_unref);
+    }
   if (signer == NULL)
     return fail (error->message);
 
-  if (!teken_pdf_sign (document, args.output, &options, TEKEN_SIGNER (signer), NULL, &error))
+  if (!teken_pdf_sign (document, args.output, &options, signer, NULL, &error))
     return fail (error->message);
 
   return 0;

@@ -245,9 +245,9 @@ test_register_rules (void)
     { "{\"nik\": \"" SITI_NIK "\", \"email\": \"siti@gmail.com\"}", 422, 8102, "email_domain_not_allowed" },
     /* A subdomain of an agency's domain is not the agency's (§3.3). */
     { "{\"nik\": \"" SITI_NIK "\", \"email\": \"siti@x.asn.kotacontoh.go.id\"}", 422, 8102, "email_domain_not_allowed" },
-    { "{\"nik\": \"" TEKEN_TEST_HOLDER_NIK "\", \"email\": \"budi@pns.kotacontoh.go.id\"}", 409, 4024,
+    { "{\"nik\": \"" TEKEN_TEST_BUDI_NIK "\", \"email\": \"budi@pns.kotacontoh.go.id\"}", 409, 4024,
       "nik_already_registered" },
-    { "{\"nik\": \"" SITI_NIK "\", \"email\": \"" TEKEN_TEST_HOLDER_EMAIL "\"}", 409, 8103,
+    { "{\"nik\": \"" SITI_NIK "\", \"email\": \"" TEKEN_TEST_BUDI_EMAIL "\"}", 409, 8103,
       "email_already_registered" },
   };
 
@@ -424,7 +424,7 @@ test_asn_enrollment (void)
 
   /* A restart in the middle loses nothing: the session and data stay. */
   g_free (teken_test_ca_stop (ca));
-  teken_test_ca_start (ca);
+  teken_test_ca_serve (ca);
 
   /* The selfie, refused for each reason of §5.8, then accepted. */
   {
@@ -604,7 +604,7 @@ test_non_asn_enrollment (void)
   assert_error (answer, status, 429, 8009, "rate_limited");
   g_clear_pointer (&answer, json_object_unref);
   answer = post ("/enrollment/passphrase/resend",
-                 "{\"nik\": \"" TEKEN_TEST_HOLDER_NIK "\", \"email\": \"" TEKEN_TEST_HOLDER_EMAIL "\"}", NULL, &status);
+                 "{\"nik\": \"" TEKEN_TEST_BUDI_NIK "\", \"email\": \"" TEKEN_TEST_BUDI_EMAIL "\"}", NULL, &status);
   assert_error (answer, status, 409, 8303, "wrong_status");
 }
 
@@ -722,7 +722,7 @@ test_log_has_no_secrets (void)
   for (guint i = 0; i < secrets->len; i++)
     if (strstr (log, g_ptr_array_index (secrets, i)) != NULL)
       g_error ("the log shows a secret (#%u)", i);
-  teken_test_ca_start (ca);
+  teken_test_ca_serve (ca);
 }
 
 int

@@ -1,0 +1,134 @@
+/* teken-ca-error.h
+ *
+ * Copyright 2026 The Teken authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define TEKEN_CA_ERROR (teken_ca_error_quark ())
+
+/**
+ * TekenCaError:
+ *
+ * Errors of the CA client. Codes below 1000 are raised by the client itself
+ * (the network, TLS, a reply it cannot read); every other code is the
+ * server's stable `status_code` of docs/api.md §3.2, named after its
+ * `error` identifier.
+ */
+typedef enum
+{
+  /* A code this client does not know: the message is the server's. */
+  TEKEN_CA_ERROR_FAILED = 1,
+  TEKEN_CA_ERROR_NO_NETWORK,
+  TEKEN_CA_ERROR_UNREACHABLE,
+  TEKEN_CA_ERROR_TLS,
+  TEKEN_CA_ERROR_TIMEOUT,
+  TEKEN_CA_ERROR_BAD_RESPONSE,
+  TEKEN_CA_ERROR_INVALID_URL,
+  TEKEN_CA_ERROR_CA_FILE,
+  TEKEN_CA_ERROR_NOT_SIGNED_IN,
+  TEKEN_CA_ERROR_NO_CREDENTIALS,
+
+  /* docs/api.md §3.2 */
+  TEKEN_CA_ERROR_USER_NOT_REGISTERED = 2011,
+  TEKEN_CA_ERROR_NO_ACTIVE_CERTIFICATE = 2021,
+  TEKEN_CA_ERROR_WRONG_PASSPHRASE = 2031,
+  TEKEN_CA_ERROR_FIELD_REQUIRED = 4014,
+  TEKEN_CA_ERROR_FIELD_INVALID = 4015,
+  TEKEN_CA_ERROR_NIK_ALREADY_REGISTERED = 4024,
+  TEKEN_CA_ERROR_CLIENT_UNAUTHORIZED = 8001,
+  TEKEN_CA_ERROR_SESSION_INVALID = 8002,
+  TEKEN_CA_ERROR_FORBIDDEN = 8003,
+  TEKEN_CA_ERROR_NOT_FOUND = 8004,
+  TEKEN_CA_ERROR_METHOD_NOT_ALLOWED = 8005,
+  TEKEN_CA_ERROR_BODY_TOO_LARGE = 8006,
+  TEKEN_CA_ERROR_UNSUPPORTED_MEDIA_TYPE = 8007,
+  TEKEN_CA_ERROR_MALFORMED_REQUEST = 8008,
+  TEKEN_CA_ERROR_RATE_LIMITED = 8009,
+  TEKEN_CA_ERROR_INTERNAL_ERROR = 8010,
+  TEKEN_CA_ERROR_REFRESH_INVALID = 8011,
+  TEKEN_CA_ERROR_SERVICE_UNAVAILABLE = 8012,
+  TEKEN_CA_ERROR_NIK_NOT_FOUND = 8101,
+  TEKEN_CA_ERROR_EMAIL_DOMAIN_NOT_ALLOWED = 8102,
+  TEKEN_CA_ERROR_EMAIL_ALREADY_REGISTERED = 8103,
+  TEKEN_CA_ERROR_LINK_INVALID = 8104,
+  TEKEN_CA_ERROR_LINK_EXPIRED = 8105,
+  TEKEN_CA_ERROR_LINK_USED = 8106,
+  TEKEN_CA_ERROR_ENROLLMENT_INCOMPLETE = 8107,
+  TEKEN_CA_ERROR_NAME_INVALID = 8108,
+  TEKEN_CA_ERROR_NIP_NOT_FOUND = 8109,
+  TEKEN_CA_ERROR_NIP_NOT_YOURS = 8110,
+  TEKEN_CA_ERROR_NIP_AGENCY_MISMATCH = 8111,
+  TEKEN_CA_ERROR_SELFIE_FORMAT = 8112,
+  TEKEN_CA_ERROR_SELFIE_TOO_LARGE = 8113,
+  TEKEN_CA_ERROR_SELFIE_RESOLUTION = 8114,
+  TEKEN_CA_ERROR_SELFIE_BLANK = 8115,
+  TEKEN_CA_ERROR_SELFIE_TOO_DARK = 8116,
+  TEKEN_CA_ERROR_SELFIE_TOO_BRIGHT = 8117,
+  TEKEN_CA_ERROR_SELFIE_BLURRED = 8118,
+  TEKEN_CA_ERROR_SELFIE_NO_FACE = 8119,
+  TEKEN_CA_ERROR_AGREEMENT_REQUIRED = 8120,
+  TEKEN_CA_ERROR_AGREEMENT_OUTDATED = 8121,
+  TEKEN_CA_ERROR_PASSPHRASE_POLICY = 8122,
+  TEKEN_CA_ERROR_CONFIRMATION_MISMATCH = 8123,
+  TEKEN_CA_ERROR_PASSWORD_POLICY = 8124,
+  TEKEN_CA_ERROR_PASSPHRASE_SAME_AS_PASSWORD = 8125,
+  TEKEN_CA_ERROR_ACCOUNT_ALREADY_ACTIVATED = 8126,
+  TEKEN_CA_ERROR_PHONE_INVALID = 8127,
+  TEKEN_CA_ERROR_EMPLOYMENT_FIELD_INVALID = 8128,
+  TEKEN_CA_ERROR_TITLE_INVALID = 8129,
+  TEKEN_CA_ERROR_LOGIN_FAILED = 8201,
+  TEKEN_CA_ERROR_ACCOUNT_LOCKED = 8202,
+  TEKEN_CA_ERROR_ACCOUNT_NOT_ACTIVATED = 8203,
+  TEKEN_CA_ERROR_LOGIN_TOKEN_INVALID = 8204,
+  TEKEN_CA_ERROR_TOTP_INVALID = 8205,
+  TEKEN_CA_ERROR_DEVICE_NAME_INVALID = 8206,
+  TEKEN_CA_ERROR_LAST_DEVICE = 8207,
+  TEKEN_CA_ERROR_DEVICE_SETUP_INVALID = 8208,
+  TEKEN_CA_ERROR_REAUTH_FAILED = 8209,
+  TEKEN_CA_ERROR_REVOCATION_REQUIRED = 8301,
+  TEKEN_CA_ERROR_UPDATE_PENDING = 8302,
+  TEKEN_CA_ERROR_WRONG_STATUS = 8303,
+  TEKEN_CA_ERROR_REVOKE_CONFIRMATION_MISMATCH = 8304,
+  TEKEN_CA_ERROR_REVOCATION_REASON_INVALID = 8305,
+  TEKEN_CA_ERROR_RENEWAL_TOO_EARLY = 8306,
+  TEKEN_CA_ERROR_NOTHING_TO_UPDATE = 8307,
+  TEKEN_CA_ERROR_ACCOUNT_UPDATE_PENDING = 8401,
+  TEKEN_CA_ERROR_KEY_LOCKED = 8402,
+  TEKEN_CA_ERROR_SIGNING_OTP_INVALID = 8403,
+  TEKEN_CA_ERROR_SIGNING_OTP_NOT_ENABLED = 8404,
+  TEKEN_CA_ERROR_TOO_MANY_DOCUMENTS = 8405,
+  TEKEN_CA_ERROR_SEAL_NOT_SUPPORTED = 8406,
+  TEKEN_CA_ERROR_NOT_IMPLEMENTED = 8407,
+  TEKEN_CA_ERROR_PDF_UNREADABLE = 8501,
+  TEKEN_CA_ERROR_PDF_ENCRYPTED = 8502,
+  TEKEN_CA_ERROR_REQUEST_ALREADY_DECIDED = 8601,
+} TekenCaError;
+
+GQuark       teken_ca_error_quark            (void);
+
+const char  *teken_ca_error_code_to_name     (int            code);
+int          teken_ca_error_code_from_name   (const char    *name);
+
+GError      *teken_ca_error_new_from_response (guint          http_status,
+                                              JsonNode      *body,
+                                              const char    *request_id);
+GError      *teken_ca_error_new_from_transport (const GError *error,
+                                               const char   *server_url);
+GError      *teken_ca_error_new_literal      (int            code,
+                                              JsonObject    *details);
+
+const char  *teken_ca_error_get_name         (const GError  *error);
+JsonObject  *teken_ca_error_get_details      (const GError  *error);
+const char  *teken_ca_error_get_request_id   (const GError  *error);
+guint        teken_ca_error_get_http_status  (const GError  *error);
+int          teken_ca_error_get_attempts_left (const GError *error);
+
+G_END_DECLS
