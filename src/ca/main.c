@@ -36,7 +36,6 @@
 
 #define DEFAULT_PUBLIC_URL "https://127.0.0.1:8443"
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PKCS8_PRIV_KEY_INFO, PKCS8_PRIV_KEY_INFO_free)
 
 typedef struct
 {
@@ -204,32 +203,6 @@ seed_error (GError     **error,
   return FALSE;
 }
 
-static void
-wipe_bytes (gpointer data)
-{
-  GByteArray *array = data;
-
-  OPENSSL_cleanse (array->data, array->len);
-  g_byte_array_unref (array);
-}
-
-/* The holder's key as PKCS#8 DER, in memory that is wiped when freed. */
-static GBytes *
-export_key (EVP_PKEY *key)
-{
-  g_autoptr(PKCS8_PRIV_KEY_INFO) info = EVP_PKEY2PKCS8 (key);
-  guint8 *der = NULL;
-  GByteArray *array;
-  int length;
-
-  if (info == NULL || (length = i2d_PKCS8_PRIV_KEY_INFO (info, &der)) <= 0)
-    return NULL;
-  array = g_byte_array_sized_new (length);
-  g_byte_array_append (array, der, length);
-  OPENSSL_clear_free (der, length);
-  return g_bytes_new_with_free_func (array->data, array->len, wipe_bytes, array);
-}
-
 /* The holder's sign-in: the password as a hash, and the demo TOTP device
  * when the seed gives one (docs/api.md §13). */
 static gboolean
@@ -273,6 +246,68 @@ add_holder_login (TekenCaStore  *store,
                                     g_get_real_time () / G_USEC_PER_SEC, error) != 0;
 }
 
+/* What a ready holder entered during an enrollment they never went
+ * through: personal and employment data, and the current agreements. */
+static gboolean
+add_holder_profile (TekenCaStore  *store,
+                    gint64         account_id,
+                    char         **row,
+                    const char    *path,
+                    int            line,
+                    GError       **error)
+{
+  static const char * const employment_columns[] = { "unit", "position", "city", "province" };
+  const char *nik = row[0];
+  const char *nip = row[2];
+  g_auto(GStrv) employee = NULL;
+  g_auto(GStrv) privacy = teken_ca_store_get_agreement (store, "privacy_policy", NULL);
+  g_auto(GStrv) holder = teken_ca_store_get_agreement (store, "holder_agreement", NULL);
+  g_autofree char *phone = NULL;
+  g_autofree char *agreements = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  if (*row[13] != '\0' && (phone = teken_holder_phone_normalize (row[13])) == NULL)
+    return seed_error (error, path, line, _("the phone is not an Indonesian mobile number"));
+  if (!teken_holder_title_is_valid (row[11]) || !teken_holder_title_is_valid (row[12]))
+    return seed_error (error, path, line, _("a title has characters titles cannot have"));
+
+  if (*nip != '\0')
+    {
+      employee = teken_ca_store_lookup_employee (store, nip);
+      g_assert (employee != NULL);  /* add_holder() checked the NIP */
+      if (!teken_ca_store_set_account_text (store, account_id, "employment_kind", "asn", error) ||
+          !teken_ca_store_set_account_text (store, account_id, "employment_type", employee[2], error) ||
+          !teken_ca_store_set_account_text (store, account_id, "nip", nip, error))
+        return FALSE;
+      for (gsize i = 0; i < G_N_ELEMENTS (employment_columns); i++)
+        if (!teken_ca_store_set_account_text (store, account_id, employment_columns[i], employee[4 + i], error))
+          return FALSE;
+    }
+  else
+    {
+      if (!teken_ca_store_set_account_text (store, account_id, "employment_kind", "non_asn", error) ||
+          !teken_ca_store_set_account_text (store, account_id, "nip", nik, error))
+        return FALSE;
+      for (gsize i = 0; i < G_N_ELEMENTS (employment_columns); i++)
+        {
+          if (!teken_holder_employment_field_is_valid (row[7 + i]))
+            return seed_error (error, path, line, _("a non-ASN holder needs unit, position, city and province"));
+          if (!teken_ca_store_set_account_text (store, account_id, employment_columns[i], row[7 + i], error))
+            return FALSE;
+        }
+    }
+
+  if (privacy != NULL && holder != NULL)
+    agreements = g_strdup_printf ("{\"privacy_policy\": \"%s\", \"holder_agreement\": \"%s\"}",
+                                  privacy[1], holder[1]);
+  return teken_ca_store_set_account_time (store, account_id, "activated_at", now, error) &&
+         teken_ca_store_set_account_time (store, account_id, "personal_at", now, error) &&
+         teken_ca_store_set_account_text (store, account_id, "title_prefix", row[11], error) &&
+         teken_ca_store_set_account_text (store, account_id, "title_suffix", row[12], error) &&
+         teken_ca_store_set_account_text (store, account_id, "phone", phone, error) &&
+         teken_ca_store_set_account_text (store, account_id, "agreements", agreements, error);
+}
+
 static gboolean
 add_holder (TekenCaStore      *store,
             TekenCaAuthority  *authority,
@@ -290,17 +325,9 @@ add_holder (TekenCaStore      *store,
   g_autofree char *agency = NULL;
   g_autofree char *domain_agency = NULL;
   g_autoptr(TekenSecret) passphrase = NULL;
-  g_autoptr(EVP_PKEY) key = NULL;
-  g_autoptr(X509) cert = NULL;
-  g_autoptr(GBytes) plain = NULL;
-  g_autoptr(GBytes) wrapped = NULL;
-  g_autoptr(GBytes) der_bytes = NULL;
-  g_autofree guint8 *der = NULL;
-  g_autofree char *serial = NULL;
+  g_autoptr(TekenCaIssued) issued = NULL;
   gint64 account_id;
   gint64 cert_id;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  int der_length;
 
   if (!teken_nik_is_valid (nik) || (name = teken_ca_store_lookup_population (store, nik)) == NULL)
     return seed_error (error, path, line, _("the NIK is not in the population registry"));
@@ -322,32 +349,78 @@ add_holder (TekenCaStore      *store,
   passphrase = teken_secret_new (row[3], -1);
   teken_wipe_string (row[3]);
 
-  key = EVP_PKEY_Q_keygen (NULL, NULL, "RSA", (size_t) 2048);
-  if (key == NULL || (plain = export_key (key)) == NULL)
-    {
-      teken_openssl_log_errors ("holder key");
-      return seed_error (error, path, line, _("the key pair could not be made"));
-    }
-  cert = teken_ca_authority_issue_holder (authority, key, name, agency, email,
-                                          TEKEN_CA_HOLDER_VALIDITY, error);
-  if (cert == NULL)
+  issued = teken_ca_authority_issue_new_key (authority, name, agency, email, TEKEN_CA_HOLDER_VALIDITY,
+                                             passphrase, error);
+  if (issued == NULL)
     return FALSE;
-  wrapped = teken_key_wrap (plain, passphrase, error);
-  if (wrapped == NULL)
-    return FALSE;
-
-  der_length = i2d_X509 (cert, &der);
-  der_bytes = g_bytes_new (der, MAX (der_length, 0));
-  serial = teken_ca_serial_to_string (X509_get0_serialNumber (cert));
 
   account_id = teken_ca_store_add_account (store, nik, email, name, agency, error);
-  if (account_id == 0 || !add_holder_login (store, server_key, account_id, row, path, line, error))
+  if (account_id == 0 || !add_holder_login (store, server_key, account_id, row, path, line, error) ||
+      !add_holder_profile (store, account_id, row, path, line, error))
     return FALSE;
-  cert_id = teken_ca_store_add_certificate (store, account_id, serial, der_bytes, now,
-                                            now + TEKEN_CA_HOLDER_VALIDITY, wrapped, error);
+  cert_id = teken_ca_store_add_certificate (store, account_id, issued->serial, issued->der,
+                                            issued->not_before, issued->not_after, issued->wrapped_key,
+                                            error);
   if (cert_id == 0)
     return FALSE;
   return teken_ca_store_set_current_certificate (store, account_id, cert_id, error);
+}
+
+/* The [agreement ID] groups of the seed (docs/api.md §5.9, §13): the
+ * Indonesian text is the binding one, and its SHA-256 is what a holder
+ * accepts. */
+static gboolean
+load_agreements (TekenCaStore  *store,
+                 GKeyFile      *seed,
+                 const char    *base,
+                 const char    *seed_path,
+                 GError       **error)
+{
+  static const char * const ids[] = { "privacy_policy", "holder_agreement" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (ids); i++)
+    {
+      g_autofree char *group = g_strconcat ("agreement ", ids[i], NULL);
+      g_autofree char *version = g_key_file_get_string (seed, group, "version", NULL);
+      g_autofree char *title = g_key_file_get_string (seed, group, "title", NULL);
+      g_autofree char *file = g_key_file_get_string (seed, group, "file", NULL);
+      g_autofree char *file_en = g_key_file_get_string (seed, group, "file_en", NULL);
+      g_autofree char *path = NULL;
+      g_autofree char *path_en = NULL;
+      g_autofree char *text = NULL;
+      g_autofree char *text_en = NULL;
+      g_autofree char *sha256 = NULL;
+      g_autofree char *upper = NULL;
+
+      if (!g_key_file_has_group (seed, group))
+        continue;
+      if (version == NULL || title == NULL || file == NULL)
+        {
+          g_set_error (error, TEKEN_CA_ERROR, TEKEN_CA_ERROR_SEED,
+                       _("%s: [%s] needs version, title and file."), seed_path, group);
+          return FALSE;
+        }
+      path = g_path_is_absolute (file) ? g_strdup (file) : g_build_filename (base, file, NULL);
+      if (!g_file_get_contents (path, &text, NULL, error))
+        return FALSE;
+      if (file_en != NULL)
+        {
+          path_en = g_path_is_absolute (file_en) ? g_strdup (file_en) : g_build_filename (base, file_en, NULL);
+          if (!g_file_get_contents (path_en, &text_en, NULL, error))
+            return FALSE;
+        }
+      if (!g_utf8_validate (text, -1, NULL) || (text_en != NULL && !g_utf8_validate (text_en, -1, NULL)))
+        {
+          g_set_error (error, TEKEN_CA_ERROR, TEKEN_CA_ERROR_SEED,
+                       _("%s: the texts of [%s] must be UTF-8."), seed_path, group);
+          return FALSE;
+        }
+      sha256 = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+      upper = g_ascii_strup (sha256, -1);
+      if (!teken_ca_store_add_agreement (store, ids[i], version, title, text, text_en, upper, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -364,7 +437,9 @@ load_seed (TekenCaStore      *store,
                                                     "position", "city", "province", NULL };
   static const char * const agency_columns[] = { "agency", "email_domain", NULL };
   static const char * const holder_columns[] = { "nik", "email", "nip", "passphrase", "password",
-                                                 "totp_secret", "device_name", NULL };
+                                                 "totp_secret", "device_name", "unit", "position",
+                                                 "city", "province", "title_prefix", "title_suffix",
+                                                 "phone", NULL };
   g_auto(Csv) population = { 0 };
   g_auto(Csv) personnel = { 0 };
   g_auto(Csv) agencies = { 0 };
@@ -427,6 +502,9 @@ load_seed (TekenCaStore      *store,
       if (!teken_ca_store_add_personnel (store, (const char * const *) row, error))
         return FALSE;
     }
+
+  if (!load_agreements (store, seed, base, seed_path, error))
+    return FALSE;
 
   if (holders.rows != NULL && holders.rows->len > 0)
     {
@@ -570,8 +648,10 @@ run_serve (int    argc,
   g_autofree char *url_path = NULL;
   g_autofree char *url_line = NULL;
   int port = 8443;
-  int access_token_lifetime = 900;
-  int lock_duration = 900;
+  TekenCaSettings settings;
+  gint64 access_token_lifetime, lock_duration, link_lifetime, cert_validity, renewal_window;
+  gint64 resend_interval, signing_otp_lifetime, sweep_interval;
+  g_autofree char *selfie_thresholds = NULL;
   g_autoptr(GOptionContext) context = g_option_context_new (_("DATADIR — serve the CA over HTTPS"));
   g_autoptr(TekenCaServer) server = NULL;
   g_autoptr(GMainLoop) loop = NULL;
@@ -584,12 +664,36 @@ run_serve (int    argc,
     { "address", 0, 0, G_OPTION_ARG_STRING, &address, N_("The IP address to listen on (127.0.0.1)"), N_("ADDRESS") },
     { "port", 0, 0, G_OPTION_ARG_INT, &port, N_("The port to listen on, 0 for any free one (8443)"), N_("PORT") },
     { "listen", 0, 0, G_OPTION_ARG_STRING, &listen, N_("Address and port together"), N_("HOST:PORT") },
-    { "access-token-lifetime", 0, 0, G_OPTION_ARG_INT, &access_token_lifetime,
+    { "access-token-lifetime", 0, 0, G_OPTION_ARG_INT64, &access_token_lifetime,
       N_("Seconds an access token lasts (900)"), N_("SECONDS") },
-    { "lock-duration", 0, 0, G_OPTION_ARG_INT, &lock_duration,
+    { "lock-duration", 0, 0, G_OPTION_ARG_INT64, &lock_duration,
       N_("Seconds an account stays locked after 5 failed sign-ins (900)"), N_("SECONDS") },
+    { "link-lifetime", 0, 0, G_OPTION_ARG_INT64, &link_lifetime,
+      N_("Seconds an e-mailed link lasts (86400)"), N_("SECONDS") },
+    { "cert-validity", 0, 0, G_OPTION_ARG_INT64, &cert_validity,
+      N_("Seconds a new holder certificate is valid (2 years)"), N_("SECONDS") },
+    { "renewal-window", 0, 0, G_OPTION_ARG_INT64, &renewal_window,
+      N_("Seconds before expiry that renewal opens (30 days)"), N_("SECONDS") },
+    { "resend-interval", 0, 0, G_OPTION_ARG_INT64, &resend_interval,
+      N_("Seconds between two e-mails of the same kind (60)"), N_("SECONDS") },
+    { "signing-otp-lifetime", 0, 0, G_OPTION_ARG_INT64, &signing_otp_lifetime,
+      N_("Seconds a signing OTP lasts (300)"), N_("SECONDS") },
+    { "sweep-interval", 0, 0, G_OPTION_ARG_INT64, &sweep_interval,
+      N_("Seconds between expiry sweeps (60)"), N_("SECONDS") },
+    { "selfie-thresholds", 0, 0, G_OPTION_ARG_STRING, &selfie_thresholds,
+      N_("Selfie limits: blank, dark, bright, blur (10,50,210,40)"), N_("B,D,L,S") },
     { NULL },
   };
+
+  teken_ca_settings_init (&settings);
+  access_token_lifetime = settings.access_token_lifetime;
+  lock_duration = settings.lock_duration;
+  link_lifetime = settings.link_lifetime;
+  cert_validity = settings.cert_validity;
+  renewal_window = settings.renewal_window;
+  resend_interval = settings.resend_interval;
+  signing_otp_lifetime = settings.signing_otp_lifetime;
+  sweep_interval = settings.sweep_interval;
 
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -599,7 +703,12 @@ run_serve (int    argc,
     }
   data_dir = data_option != NULL ? data_option : (argc == 2 ? argv[1] : NULL);
   if (data_dir == NULL || (data_option != NULL && argc != 1) || port < 0 || port > 65535 ||
-      access_token_lifetime <= 0 || lock_duration <= 0)
+      access_token_lifetime <= 0 || lock_duration <= 0 || link_lifetime <= 0 ||
+      cert_validity <= 0 || renewal_window < 0 || resend_interval < 0 ||
+      signing_otp_lifetime <= 0 || sweep_interval <= 0 ||
+      (selfie_thresholds != NULL &&
+       sscanf (selfie_thresholds, "%lf,%lf,%lf,%lf", &settings.selfie_blank, &settings.selfie_dark,
+               &settings.selfie_bright, &settings.selfie_blur) != 4))
     {
       g_printerr (_("Usage: teken-ca serve DATADIR [--address 127.0.0.1] [--port 8443]\n"));
       return 2;
@@ -626,8 +735,16 @@ run_serve (int    argc,
     g_debug ("no id_ID.UTF-8 locale: error messages stay untranslated");
 
   server = teken_ca_server_new (data_dir, &error);
+  settings.access_token_lifetime = access_token_lifetime;
+  settings.lock_duration = lock_duration;
+  settings.link_lifetime = link_lifetime;
+  settings.cert_validity = cert_validity;
+  settings.renewal_window = renewal_window;
+  settings.resend_interval = resend_interval;
+  settings.signing_otp_lifetime = signing_otp_lifetime;
+  settings.sweep_interval = sweep_interval;
   if (server != NULL)
-    teken_ca_server_set_lifetimes (server, access_token_lifetime, lock_duration);
+    teken_ca_server_set_settings (server, &settings);
   if (server == NULL ||
       (url = teken_ca_server_listen (server, address != NULL ? address : "127.0.0.1",
                                      port, &error)) == NULL)

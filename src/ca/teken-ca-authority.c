@@ -24,6 +24,8 @@
 #include <openssl/x509v3.h>
 
 #include "teken-ca-authority.h"
+#include "teken-key-wrap.h"
+#include "teken-openssl-private.h"
 #include "teken-x509-private.h"
 
 struct _TekenCaAuthority
@@ -1067,4 +1069,92 @@ teken_ca_authority_get_validation_data (TekenCaAuthority  *self,
   *ocsp_responses = g_steal_pointer (&ocsp);
   *crls = g_steal_pointer (&lists);
   return TRUE;
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PKCS8_PRIV_KEY_INFO, PKCS8_PRIV_KEY_INFO_free)
+
+static void
+wipe_bytes (gpointer data)
+{
+  GByteArray *array = data;
+
+  OPENSSL_cleanse (array->data, array->len);
+  g_byte_array_unref (array);
+}
+
+/* The holder's key as PKCS#8 DER, in memory that is wiped when freed. */
+static GBytes *
+export_key (EVP_PKEY *key)
+{
+  g_autoptr(PKCS8_PRIV_KEY_INFO) info = EVP_PKEY2PKCS8 (key);
+  guint8 *der = NULL;
+  GByteArray *array;
+  int length;
+
+  if (info == NULL || (length = i2d_PKCS8_PRIV_KEY_INFO (info, &der)) <= 0)
+    return NULL;
+  array = g_byte_array_sized_new (length);
+  g_byte_array_append (array, der, length);
+  OPENSSL_clear_free (der, length);
+  return g_bytes_new_with_free_func (array->data, array->len, wipe_bytes, array);
+}
+
+void
+teken_ca_issued_free (TekenCaIssued *issued)
+{
+  if (issued == NULL)
+    return;
+  g_clear_pointer (&issued->der, g_bytes_unref);
+  g_clear_pointer (&issued->wrapped_key, g_bytes_unref);
+  g_free (issued->serial);
+  g_free (issued);
+}
+
+/**
+ * teken_ca_authority_issue_new_key:
+ * @passphrase: the holder's passphrase, which alone unwraps the key
+ *
+ * Makes an RSA-2048 key pair on the server (docs/api.md §14), issues its
+ * certificate and wraps the key. Slow (key generation, scrypt): call it
+ * from a worker thread, outside any store transaction.
+ *
+ * Returns: (transfer full): the certificate and the wrapped key, or %NULL
+ */
+TekenCaIssued *
+teken_ca_authority_issue_new_key (TekenCaAuthority   *self,
+                                  const char         *name,
+                                  const char         *agency,
+                                  const char         *email,
+                                  gint64              validity,
+                                  TekenSecret        *passphrase,
+                                  GError            **error)
+{
+  g_autoptr(TekenCaIssued) issued = g_new0 (TekenCaIssued, 1);
+  g_autoptr(EVP_PKEY) key = EVP_PKEY_Q_keygen (NULL, NULL, "RSA", (size_t) 2048);
+  g_autoptr(GBytes) plain = NULL;
+  g_autoptr(X509) cert = NULL;
+  g_autofree guint8 *der = NULL;
+  int der_length;
+
+  if (key == NULL || (plain = export_key (key)) == NULL)
+    {
+      teken_openssl_log_errors ("holder key");
+      g_set_error (error, TEKEN_CA_ERROR, TEKEN_CA_ERROR_PKI, _("The key pair could not be made."));
+      return NULL;
+    }
+  cert = teken_ca_authority_issue_holder (self, key, name, agency, email, validity, error);
+  if (cert == NULL || (issued->wrapped_key = teken_key_wrap (plain, passphrase, error)) == NULL)
+    return NULL;
+
+  der_length = i2d_X509 (cert, &der);
+  issued->der = g_bytes_new (der, MAX (der_length, 0));
+  issued->serial = teken_ca_serial_to_string (X509_get0_serialNumber (cert));
+  {
+    g_autoptr(GDateTime) not_before = teken_asn1_time_to_date_time (X509_get0_notBefore (cert));
+    g_autoptr(GDateTime) not_after = teken_asn1_time_to_date_time (X509_get0_notAfter (cert));
+
+    issued->not_before = g_date_time_to_unix (not_before);
+    issued->not_after = g_date_time_to_unix (not_after);
+  }
+  return g_steal_pointer (&issued);
 }

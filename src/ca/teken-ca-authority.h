@@ -12,6 +12,7 @@
 #include <openssl/x509.h>
 
 #include "teken-ca-store.h"
+#include "teken-secret.h"
 
 G_BEGIN_DECLS
 
@@ -41,6 +42,27 @@ X509             *teken_ca_authority_issue_holder     (TekenCaAuthority  *self,
                                                        const char        *agency,
                                                        const char        *email,
                                                        gint64             validity,
+                                                       GError           **error);
+/* A holder certificate with its new key, the key wrapped under the
+ * holder's passphrase (teken-key-wrap.h): what the store keeps. */
+typedef struct
+{
+  GBytes *der;
+  char *serial;
+  gint64 not_before;
+  gint64 not_after;
+  GBytes *wrapped_key;
+} TekenCaIssued;
+
+void teken_ca_issued_free (TekenCaIssued *issued);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TekenCaIssued, teken_ca_issued_free)
+
+TekenCaIssued    *teken_ca_authority_issue_new_key    (TekenCaAuthority  *self,
+                                                       const char        *name,
+                                                       const char        *agency,
+                                                       const char        *email,
+                                                       gint64             validity,
+                                                       TekenSecret       *passphrase,
                                                        GError           **error);
 GBytes           *teken_ca_authority_get_crl          (TekenCaAuthority  *self,
                                                        gboolean           root,

@@ -29,7 +29,25 @@ G_DEFINE_TYPE (TekenCaStore, teken_ca_store, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (teken-ca-error-quark, teken_ca_error)
 
-#define SCHEMA_VERSION 2
+/* One connection serves the main loop and the worker threads (hash signing
+ * and password hashing run there). A transaction belongs to the connection,
+ * not to a thread, so a thread holds this lock from BEGIN to COMMIT and
+ * for each statement: another thread's statement can never land inside
+ * someone else's transaction. Recursive, because a transaction's own
+ * statements take it again. So that the main loop never waits long for
+ * it, do slow work (scrypt, key generation) before teken_ca_store_begin(). */
+static GRecMutex store_lock;
+
+static void
+finalize (sqlite3_stmt *stmt)
+{
+  if (stmt == NULL)
+    return;  /* prepare() failed, and let go of the lock then */
+  sqlite3_finalize (stmt);
+  g_rec_mutex_unlock (&store_lock);
+}
+
+#define SCHEMA_VERSION 3
 
 /* Index i holds the statements that take a version-i file to version i + 1. */
 static const char * const migrations[] = {
@@ -71,6 +89,33 @@ static const char * const migrations[] = {
   "CREATE TABLE session_tokens (token_sha256 TEXT PRIMARY KEY,"
   "  session_id INTEGER NOT NULL REFERENCES sessions (id), kind TEXT NOT NULL,"
   "  expires_at INTEGER NOT NULL, used INTEGER NOT NULL DEFAULT 0);",
+
+  /* Enrollment (docs/api.md §5) and e-mailed links (§12). Accounts made
+   * before this version were seeded holders, activated when made. The
+   * selfie, agreements and rejection columns hold the JSON objects of §5. */
+  "ALTER TABLE accounts ADD COLUMN activated_at INTEGER NOT NULL DEFAULT 0;"
+  "UPDATE accounts SET activated_at = CAST(strftime('%s', 'now') AS INTEGER);"
+  "ALTER TABLE accounts ADD COLUMN personal_at INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE accounts ADD COLUMN title_prefix TEXT;"
+  "ALTER TABLE accounts ADD COLUMN title_suffix TEXT;"
+  "ALTER TABLE accounts ADD COLUMN phone TEXT;"
+  "ALTER TABLE accounts ADD COLUMN employment_kind TEXT;"
+  "ALTER TABLE accounts ADD COLUMN employment_type TEXT;"
+  "ALTER TABLE accounts ADD COLUMN nip TEXT;"
+  "ALTER TABLE accounts ADD COLUMN unit TEXT;"
+  "ALTER TABLE accounts ADD COLUMN position TEXT;"
+  "ALTER TABLE accounts ADD COLUMN city TEXT;"
+  "ALTER TABLE accounts ADD COLUMN province TEXT;"
+  "ALTER TABLE accounts ADD COLUMN selfie TEXT;"
+  "ALTER TABLE accounts ADD COLUMN agreements TEXT;"
+  "ALTER TABLE accounts ADD COLUMN rejection TEXT;"
+  "CREATE TABLE link_tokens (token_sha256 TEXT PRIMARY KEY,"
+  "  account_id INTEGER NOT NULL REFERENCES accounts (id), purpose TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, used_at INTEGER NOT NULL DEFAULT 0,"
+  "  superseded INTEGER NOT NULL DEFAULT 0, payload TEXT);"
+  "CREATE INDEX link_tokens_account ON link_tokens (account_id, purpose);"
+  "CREATE TABLE agreements (id TEXT NOT NULL, version TEXT NOT NULL, title TEXT NOT NULL,"
+  "  text_id TEXT NOT NULL, text_en TEXT, sha256 TEXT NOT NULL, PRIMARY KEY (id, version));",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCHEMA_VERSION);
@@ -91,9 +136,14 @@ exec (TekenCaStore  *self,
       const char    *sql,
       GError       **error)
 {
-  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-    return set_sqlite_error (self, error);
-  return TRUE;
+  gboolean ok;
+
+  g_rec_mutex_lock (&store_lock);
+  ok = sqlite3_exec (self->db, sql, NULL, NULL, NULL) == SQLITE_OK;
+  if (!ok)
+    set_sqlite_error (self, error);
+  g_rec_mutex_unlock (&store_lock);
+  return ok;
 }
 
 /* Binds each argument in turn: 's' a string (NULL allowed), 'i' a gint64,
@@ -107,9 +157,11 @@ prepare (TekenCaStore *self,
   sqlite3_stmt *stmt = NULL;
   va_list args;
 
+  g_rec_mutex_lock (&store_lock);
   if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
     {
       g_warning ("sqlite: %s: %s", sql, sqlite3_errmsg (self->db));
+      g_rec_mutex_unlock (&store_lock);
       return NULL;
     }
 
@@ -154,7 +206,7 @@ step_done (TekenCaStore  *self,
   if (stmt == NULL)
     return set_sqlite_error (self, error);
   rc = sqlite3_step (stmt);
-  sqlite3_finalize (stmt);
+  finalize (stmt);
   if (rc != SQLITE_DONE)
     return set_sqlite_error (self, error);
   return TRUE;
@@ -180,7 +232,7 @@ step_changed (TekenCaStore *self,
       g_warning ("sqlite: %s", sqlite3_errmsg (self->db));
       changed = FALSE;
     }
-  sqlite3_finalize (stmt);
+  finalize (stmt);
   return changed;
 }
 
@@ -205,7 +257,7 @@ step_returning (TekenCaStore *self,
       g_warning ("sqlite: %s", sqlite3_errmsg (self->db));
       value = -1;
     }
-  sqlite3_finalize (stmt);
+  finalize (stmt);
   return value;
 }
 
@@ -237,7 +289,7 @@ query_string (TekenCaStore *self,
     return NULL;
   if (sqlite3_step (stmt) == SQLITE_ROW)
     result = column_string (stmt, 0);
-  sqlite3_finalize (stmt);
+  finalize (stmt);
   return result;
 }
 
@@ -248,11 +300,11 @@ migrate (TekenCaStore  *self,
   sqlite3_stmt *stmt = NULL;
   int version = 0;
 
-  if (sqlite3_prepare_v2 (self->db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK)
+  if ((stmt = prepare (self, "PRAGMA user_version", "")) == NULL)
     return set_sqlite_error (self, error);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     version = sqlite3_column_int (stmt, 0);
-  sqlite3_finalize (stmt);
+  finalize (stmt);
 
   if (version > SCHEMA_VERSION)
     {
@@ -309,7 +361,7 @@ read_certificate (sqlite3_stmt *stmt)
     return NULL;
   if (sqlite3_step (stmt) == SQLITE_ROW)
     cert = certificate_from_row (stmt);
-  sqlite3_finalize (stmt);
+  finalize (stmt);
   return cert;
 }
 
@@ -339,14 +391,31 @@ read_account (sqlite3_stmt *stmt)
       account->password_hash = column_string (stmt, 9);
       account->login_failures = sqlite3_column_int (stmt, 10);
       account->locked_until = sqlite3_column_int64 (stmt, 11);
+      account->activated_at = sqlite3_column_int64 (stmt, 12);
+      account->personal_at = sqlite3_column_int64 (stmt, 13);
+      account->title_prefix = column_string (stmt, 14);
+      account->title_suffix = column_string (stmt, 15);
+      account->phone = column_string (stmt, 16);
+      account->employment_kind = column_string (stmt, 17);
+      account->employment_type = column_string (stmt, 18);
+      account->nip = column_string (stmt, 19);
+      account->unit = column_string (stmt, 20);
+      account->position = column_string (stmt, 21);
+      account->city = column_string (stmt, 22);
+      account->province = column_string (stmt, 23);
+      account->selfie = column_string (stmt, 24);
+      account->agreements = column_string (stmt, 25);
+      account->rejection = column_string (stmt, 26);
     }
-  sqlite3_finalize (stmt);
+  finalize (stmt);
   return account;
 }
 
 #define ACCOUNT_COLUMNS \
   "SELECT id, nik, email, name, agency, workflow, verification, current_certificate," \
-  " public_id, password_hash, login_failures, locked_until FROM accounts "
+  " public_id, password_hash, login_failures, locked_until, activated_at, personal_at," \
+  " title_prefix, title_suffix, phone, employment_kind, employment_type, nip, unit, position," \
+  " city, province, selfie, agreements, rejection FROM accounts "
 
 static void
 teken_ca_store_finalize (GObject *object)
@@ -393,6 +462,19 @@ teken_ca_account_free (TekenCaAccount *self)
   g_free (self->workflow);
   g_free (self->verification);
   g_free (self->public_id);
+  g_free (self->title_prefix);
+  g_free (self->title_suffix);
+  g_free (self->phone);
+  g_free (self->employment_kind);
+  g_free (self->employment_type);
+  g_free (self->nip);
+  g_free (self->unit);
+  g_free (self->position);
+  g_free (self->city);
+  g_free (self->province);
+  g_free (self->selfie);
+  g_free (self->agreements);
+  g_free (self->rejection);
   if (self->password_hash != NULL)
     teken_wipe_string (self->password_hash);
   g_free (self->password_hash);
@@ -437,7 +519,7 @@ assign_public_ids (TekenCaStore  *self,
 
       g_array_append_val (ids, id);
     }
-  sqlite3_finalize (stmt);
+  finalize (stmt);
 
   for (guint i = 0; i < ids->len; i++)
     {
@@ -484,20 +566,28 @@ gboolean
 teken_ca_store_begin (TekenCaStore  *self,
                       GError       **error)
 {
-  return exec (self, "BEGIN IMMEDIATE", error);
+  g_rec_mutex_lock (&store_lock);
+  if (exec (self, "BEGIN IMMEDIATE", error))
+    return TRUE;
+  g_rec_mutex_unlock (&store_lock);
+  return FALSE;
 }
 
 gboolean
 teken_ca_store_commit (TekenCaStore  *self,
                        GError       **error)
 {
-  return exec (self, "COMMIT", error);
+  if (!exec (self, "COMMIT", error))
+    return FALSE;  /* still in the transaction: the caller rolls back */
+  g_rec_mutex_unlock (&store_lock);
+  return TRUE;
 }
 
 void
 teken_ca_store_rollback (TekenCaStore *self)
 {
   sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  g_rec_mutex_unlock (&store_lock);
 }
 
 char *
@@ -712,7 +802,7 @@ teken_ca_store_list_revoked (TekenCaStore *self)
 
   while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
     g_ptr_array_add (list, certificate_from_row (stmt));
-  sqlite3_finalize (stmt);
+  finalize (stmt);
   return list;
 }
 
@@ -837,7 +927,7 @@ teken_ca_store_list_devices (TekenCaStore *self,
       device->last_used_at = sqlite3_column_int64 (stmt, 6);
       g_ptr_array_add (list, device);
     }
-  sqlite3_finalize (stmt);
+  finalize (stmt);
   return list;
 }
 
@@ -895,7 +985,7 @@ teken_ca_store_find_login_token (TekenCaStore *self,
       token->codes_left = sqlite3_column_int (stmt, 2);
       token->sealed_setup_secret = column_bytes (stmt, 3);
     }
-  sqlite3_finalize (stmt);
+  finalize (stmt);
   return token;
 }
 
@@ -978,7 +1068,7 @@ teken_ca_store_find_session_token (TekenCaStore *self,
 {
   TekenCaSessionToken *token = NULL;
   sqlite3_stmt *stmt = prepare (self,
-                                "SELECT t.session_id, s.account_id, t.expires_at, t.used, s.ended, s.started_at"
+                                "SELECT t.session_id, s.account_id, t.expires_at, t.used, s.ended, s.started_at, s.scope"
                                 " FROM session_tokens t JOIN sessions s ON s.id = t.session_id"
                                 " WHERE t.token_sha256 = ? AND t.kind = ?", "ss", token_hash, kind);
 
@@ -991,8 +1081,9 @@ teken_ca_store_find_session_token (TekenCaStore *self,
       token->used = sqlite3_column_int (stmt, 3) != 0;
       token->ended = sqlite3_column_int (stmt, 4) != 0;
       token->started_at = sqlite3_column_int64 (stmt, 5);
+      g_strlcpy (token->scope, (const char *) sqlite3_column_text (stmt, 6), sizeof token->scope);
     }
-  sqlite3_finalize (stmt);
+  finalize (stmt);
   return token;
 }
 
@@ -1018,4 +1109,320 @@ teken_ca_store_revoke_certificate (TekenCaStore  *self,
   return step_done (self, prepare (self,
                                    "UPDATE certificates SET revoked_at = ?, revocation_reason = ? WHERE id = ?",
                                    "iii", when, (gint64) reason, certificate_id), error);
+}
+
+/* The account columns that teken_ca_store_set_account_text() may write:
+ * never a value from a request. */
+static const char * const account_text_columns[] = {
+  "nik", "email", "name", "agency", "workflow", "verification", "title_prefix", "title_suffix",
+  "phone", "employment_kind", "employment_type", "nip", "unit", "position", "city", "province",
+  "selfie", "agreements", "rejection",
+};
+
+static const char * const account_time_columns[] = {
+  "activated_at", "personal_at",
+};
+
+static gboolean
+is_one_of (const char         *column,
+           const char * const *columns,
+           gsize               n_columns)
+{
+  for (gsize i = 0; i < n_columns; i++)
+    if (g_str_equal (columns[i], column))
+      return TRUE;
+  return FALSE;
+}
+
+/**
+ * teken_ca_store_set_account_text:
+ * @column: one of the account's text columns
+ * @value: (nullable): the new value
+ *
+ * Writes one column of an account. Several calls inside
+ * teken_ca_store_begin()/commit() make one change.
+ */
+gboolean
+teken_ca_store_set_account_text (TekenCaStore  *self,
+                                 gint64         account_id,
+                                 const char    *column,
+                                 const char    *value,
+                                 GError       **error)
+{
+  g_autofree char *sql = NULL;
+
+  g_return_val_if_fail (is_one_of (column, account_text_columns, G_N_ELEMENTS (account_text_columns)), FALSE);
+
+  sql = g_strdup_printf ("UPDATE accounts SET %s = ? WHERE id = ?", column);
+  return step_done (self, prepare (self, sql, "si", value, account_id), error);
+}
+
+/**
+ * teken_ca_store_set_account_time:
+ * @column: `activated_at` or `personal_at`
+ * @when: Unix time, 0 for never
+ */
+gboolean
+teken_ca_store_set_account_time (TekenCaStore  *self,
+                                 gint64         account_id,
+                                 const char    *column,
+                                 gint64         when,
+                                 GError       **error)
+{
+  g_autofree char *sql = NULL;
+
+  g_return_val_if_fail (is_one_of (column, account_time_columns, G_N_ELEMENTS (account_time_columns)), FALSE);
+
+  sql = g_strdup_printf ("UPDATE accounts SET %s = ? WHERE id = ?", column);
+  return step_done (self, prepare (self, sql, "ii", when, account_id), error);
+}
+
+/**
+ * teken_ca_store_delete_account:
+ *
+ * Removes an account that was never activated, with its links: registering
+ * the same NIK again starts afresh (docs/api.md §5.1).
+ */
+gboolean
+teken_ca_store_delete_account (TekenCaStore  *self,
+                               gint64         account_id,
+                               GError       **error)
+{
+  return step_done (self, prepare (self, "DELETE FROM link_tokens WHERE account_id = ?", "i", account_id),
+                    error) &&
+         step_done (self, prepare (self, "DELETE FROM accounts WHERE id = ? AND activated_at = 0",
+                                   "i", account_id), error);
+}
+
+void
+teken_ca_link_free (TekenCaLink *self)
+{
+  if (self == NULL)
+    return;
+  g_free (self->purpose);
+  g_free (self->payload);
+  g_free (self);
+}
+
+/**
+ * teken_ca_store_add_link:
+ * @token_hash: teken_ca_token_hash() of the token sent
+ * @payload: (nullable): what the link carries besides its account
+ *
+ * Stores an e-mailed link; links of the same purpose sent to the account
+ * earlier are superseded (docs/api.md §12).
+ */
+gboolean
+teken_ca_store_add_link (TekenCaStore  *self,
+                         const char    *token_hash,
+                         gint64         account_id,
+                         const char    *purpose,
+                         gint64         created_at,
+                         gint64         expires_at,
+                         const char    *payload,
+                         GError       **error)
+{
+  return step_done (self, prepare (self,
+                                   "UPDATE link_tokens SET superseded = 1"
+                                   " WHERE account_id = ? AND purpose = ? AND used_at = 0",
+                                   "is", account_id, purpose), error) &&
+         step_done (self, prepare (self,
+                                   "INSERT INTO link_tokens (token_sha256, account_id, purpose,"
+                                   " created_at, expires_at, payload) VALUES (?, ?, ?, ?, ?, ?)",
+                                   "sisiis", token_hash, account_id, purpose, created_at, expires_at,
+                                   payload), error);
+}
+
+/**
+ * teken_ca_store_supersede_links:
+ * @purpose: (nullable): only links of this purpose; %NULL for all
+ *
+ * Voids the account's unused links, e.g. when what they would do is no
+ * longer possible.
+ */
+gboolean
+teken_ca_store_supersede_links (TekenCaStore  *self,
+                                gint64         account_id,
+                                const char    *purpose,
+                                GError       **error)
+{
+  return step_done (self, prepare (self,
+                                   "UPDATE link_tokens SET superseded = 1 WHERE account_id = ?"
+                                   " AND used_at = 0 AND (? IS NULL OR purpose = ?)",
+                                   "iss", account_id, purpose, purpose), error);
+}
+
+TekenCaLink *
+teken_ca_store_find_link (TekenCaStore *self,
+                          const char   *token_hash)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT account_id, purpose, created_at, expires_at, used_at,"
+                                " superseded, payload FROM link_tokens WHERE token_sha256 = ?",
+                                "s", token_hash);
+  TekenCaLink *link = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      link = g_new0 (TekenCaLink, 1);
+      link->account_id = sqlite3_column_int64 (stmt, 0);
+      link->purpose = column_string (stmt, 1);
+      link->created_at = sqlite3_column_int64 (stmt, 2);
+      link->expires_at = sqlite3_column_int64 (stmt, 3);
+      link->used_at = sqlite3_column_int64 (stmt, 4);
+      link->superseded = sqlite3_column_int (stmt, 5) != 0;
+      link->payload = column_string (stmt, 6);
+    }
+  finalize (stmt);
+  return link;
+}
+
+/**
+ * teken_ca_store_use_link:
+ *
+ * Uses a link up, once: of two requests racing with the same token, one
+ * wins.
+ *
+ * Returns: %TRUE when this call used it
+ */
+gboolean
+teken_ca_store_use_link (TekenCaStore *self,
+                         const char   *token_hash,
+                         gint64        now)
+{
+  return step_changed (self, prepare (self,
+                                      "UPDATE link_tokens SET used_at = ? WHERE token_sha256 = ?"
+                                      " AND used_at = 0 AND superseded = 0 AND expires_at >= ?"
+                                      " RETURNING account_id",
+                                      "isi", now, token_hash, now));
+}
+
+/**
+ * teken_ca_store_last_link_time:
+ *
+ * Returns: when the newest link of @purpose was sent to the account, 0
+ *   when none was
+ */
+gint64
+teken_ca_store_last_link_time (TekenCaStore *self,
+                               gint64        account_id,
+                               const char   *purpose)
+{
+  sqlite3_stmt *stmt = prepare (self,
+                                "SELECT MAX(created_at) FROM link_tokens WHERE account_id = ? AND purpose = ?",
+                                "is", account_id, purpose);
+  gint64 when = 0;
+
+  if (stmt == NULL)
+    return 0;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    when = sqlite3_column_int64 (stmt, 0);
+  finalize (stmt);
+  return when;
+}
+
+static char **
+query_row (sqlite3_stmt *stmt)
+{
+  char **row = NULL;
+
+  if (stmt == NULL)
+    return NULL;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      int n = sqlite3_column_count (stmt);
+
+      row = g_new0 (char *, n + 1);
+      for (int i = 0; i < n; i++)
+        row[i] = column_string (stmt, i) ?: g_strdup ("");
+    }
+  finalize (stmt);
+  return row;
+}
+
+/**
+ * teken_ca_store_lookup_person:
+ *
+ * Returns: (transfer full) (nullable): the population registry's row of
+ *   @nik: nik, name, kk, photo_ref, face_match (empty strings for nulls)
+ */
+char **
+teken_ca_store_lookup_person (TekenCaStore *self,
+                              const char   *nik)
+{
+  return query_row (prepare (self,
+                             "SELECT nik, name, kk, photo_ref, COALESCE(NULLIF(face_match, ''), 'match')"
+                             " FROM population WHERE nik = ?", "s", nik));
+}
+
+/**
+ * teken_ca_store_lookup_employee:
+ *
+ * Returns: (transfer full) (nullable): the personnel registry's row of
+ *   @nip: nip, nik, employment_type, agency, unit, position, city, province
+ */
+char **
+teken_ca_store_lookup_employee (TekenCaStore *self,
+                                const char   *nip)
+{
+  return query_row (prepare (self,
+                             "SELECT nip, nik, employment_type, agency, unit, position, city, province"
+                             " FROM personnel WHERE nip = ?", "s", nip));
+}
+
+/**
+ * teken_ca_store_list_agency_domains:
+ *
+ * @agency: (nullable): an agency, %NULL for all
+ *
+ * Returns: (transfer full): the e-mail domains of @agency, sorted
+ */
+GStrv
+teken_ca_store_list_agency_domains (TekenCaStore *self,
+                                    const char   *agency)
+{
+  sqlite3_stmt *stmt = prepare (self, "SELECT email_domain FROM agency_domains WHERE ? IS NULL OR agency = ?"
+                                      " ORDER BY email_domain", "ss", agency, agency);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+  while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
+    g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
+  finalize (stmt);
+  return g_strv_builder_end (builder);
+}
+
+gboolean
+teken_ca_store_add_agreement (TekenCaStore  *self,
+                              const char    *id,
+                              const char    *version,
+                              const char    *title,
+                              const char    *text_id,
+                              const char    *text_en,
+                              const char    *sha256,
+                              GError       **error)
+{
+  return step_done (self, prepare (self,
+                                   "INSERT INTO agreements (id, version, title, text_id, text_en, sha256)"
+                                   " VALUES (?, ?, ?, ?, ?, ?)",
+                                   "ssssss", id, version, title, text_id, text_en, sha256), error);
+}
+
+/**
+ * teken_ca_store_get_agreement:
+ * @version: (nullable): a version, %NULL for the current one (the last loaded)
+ *
+ * Returns: (transfer full) (nullable): id, version, title, text_id,
+ *   text_en (empty when none), sha256
+ */
+char **
+teken_ca_store_get_agreement (TekenCaStore *self,
+                              const char   *id,
+                              const char   *version)
+{
+  return query_row (prepare (self,
+                             "SELECT id, version, title, text_id, text_en, sha256 FROM agreements"
+                             " WHERE id = ? AND (? IS NULL OR version = ?) ORDER BY rowid DESC LIMIT 1",
+                             "sss", id, version, version));
 }

@@ -59,6 +59,21 @@ typedef struct
   char *password_hash;       /* PHC scrypt string, NULL before activation */
   int login_failures;
   gint64 locked_until;       /* Unix time, 0 when not locked */
+  gint64 activated_at;       /* 0 before activation (docs/api.md §5.3) */
+  gint64 personal_at;        /* when personal data was given, 0 before */
+  char *title_prefix;
+  char *title_suffix;
+  char *phone;               /* +628…, NULL before personal data */
+  char *employment_kind;     /* asn or non_asn, NULL before employment data */
+  char *employment_type;     /* PNS or PPPK for asn, NULL for non_asn */
+  char *nip;                 /* the NIK for non_asn */
+  char *unit;
+  char *position;
+  char *city;
+  char *province;
+  char *selfie;              /* JSON: the selfie object of §5 */
+  char *agreements;          /* JSON: {id: version} */
+  char *rejection;           /* JSON: the rejection object of §5, or NULL */
 } TekenCaAccount;
 
 void teken_ca_account_free (TekenCaAccount *self);
@@ -97,9 +112,25 @@ typedef struct
   gboolean used;
   gboolean ended;
   gint64 started_at;
+  char scope[16];            /* account, enrollment or verifier */
 } TekenCaSessionToken;
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TekenCaSessionToken, g_free)
+
+/* An e-mailed link (docs/api.md §12); the token itself is never stored. */
+typedef struct
+{
+  gint64 account_id;
+  char *purpose;
+  gint64 created_at;
+  gint64 expires_at;
+  gint64 used_at;            /* 0 while unused */
+  gboolean superseded;       /* a newer link of the same purpose was sent */
+  char *payload;             /* NULL, or what the link carries (JSON) */
+} TekenCaLink;
+
+void teken_ca_link_free (TekenCaLink *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TekenCaLink, teken_ca_link_free)
 
 #define TEKEN_CA_TYPE_STORE (teken_ca_store_get_type ())
 
@@ -246,5 +277,55 @@ gboolean            teken_ca_store_revoke_certificate   (TekenCaStore        *se
                                                          gint64               when,
                                                          int                  reason,
                                                          GError             **error);
+gboolean            teken_ca_store_set_account_text    (TekenCaStore        *self,
+                                                         gint64               account_id,
+                                                         const char          *column,
+                                                         const char          *value,
+                                                         GError             **error);
+gboolean            teken_ca_store_set_account_time    (TekenCaStore        *self,
+                                                         gint64               account_id,
+                                                         const char          *column,
+                                                         gint64               when,
+                                                         GError             **error);
+gboolean            teken_ca_store_delete_account       (TekenCaStore        *self,
+                                                         gint64               account_id,
+                                                         GError             **error);
+gboolean            teken_ca_store_add_link             (TekenCaStore        *self,
+                                                         const char          *token_hash,
+                                                         gint64               account_id,
+                                                         const char          *purpose,
+                                                         gint64               created_at,
+                                                         gint64               expires_at,
+                                                         const char          *payload,
+                                                         GError             **error);
+gboolean            teken_ca_store_supersede_links      (TekenCaStore        *self,
+                                                         gint64               account_id,
+                                                         const char          *purpose,
+                                                         GError             **error);
+TekenCaLink        *teken_ca_store_find_link            (TekenCaStore        *self,
+                                                         const char          *token_hash);
+gboolean            teken_ca_store_use_link             (TekenCaStore        *self,
+                                                         const char          *token_hash,
+                                                         gint64               now);
+gint64              teken_ca_store_last_link_time       (TekenCaStore        *self,
+                                                         gint64               account_id,
+                                                         const char          *purpose);
+char              **teken_ca_store_lookup_person        (TekenCaStore        *self,
+                                                         const char          *nik);
+char              **teken_ca_store_lookup_employee      (TekenCaStore        *self,
+                                                         const char          *nip);
+GStrv               teken_ca_store_list_agency_domains  (TekenCaStore        *self,
+                                                         const char          *agency);
+gboolean            teken_ca_store_add_agreement        (TekenCaStore        *self,
+                                                         const char          *id,
+                                                         const char          *version,
+                                                         const char          *title,
+                                                         const char          *text_id,
+                                                         const char          *text_en,
+                                                         const char          *sha256,
+                                                         GError             **error);
+char              **teken_ca_store_get_agreement        (TekenCaStore        *self,
+                                                         const char          *id,
+                                                         const char          *version);
 
 G_END_DECLS
