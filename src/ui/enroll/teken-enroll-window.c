@@ -22,9 +22,7 @@
 #include "teken-enroll-window.h"
 #include "teken-holder-rules.h"
 #include "teken-policy-checklist.h"
-#ifdef TEKEN_HAVE_SELFIE_PAGE
 #include "teken-selfie-page.h"
-#endif
 #include "teken-session-store.h"
 
 struct _TekenEnrollWindow
@@ -107,9 +105,7 @@ struct _TekenEnrollWindow
   AdwActionRow *issued_validity_row;
   GtkButton *done_button;
 
-#ifdef TEKEN_HAVE_SELFIE_PAGE
   TekenSelfiePage *selfie_page;
-#endif
 };
 
 G_DEFINE_FINAL_TYPE (TekenEnrollWindow, teken_enroll_window, ADW_TYPE_WINDOW)
@@ -752,7 +748,6 @@ employment_clicked_cb (TekenEnrollWindow *self)
   send (self, TEKEN_CA_ENDPOINT_ENROLLMENT_EMPLOYMENT, NULL, NULL, body, NULL, enrollment_saved);
 }
 
-#ifdef TEKEN_HAVE_SELFIE_PAGE
 /* Selfie */
 
 static void
@@ -778,8 +773,6 @@ photo_chosen_cb (TekenEnrollWindow *self,
   json_object_set_string_member (body, "image", encoded);
   send (self, TEKEN_CA_ENDPOINT_ENROLLMENT_SELFIE, NULL, NULL, body, NULL, selfie_saved);
 }
-
-#endif
 
 /* Agreements */
 
@@ -1236,13 +1229,11 @@ teken_enroll_window_init (TekenEnrollWindow *self)
   self->sessions = teken_session_store_new ();
   self->settings = g_settings_new (APP_ID);
 
-#ifdef TEKEN_HAVE_SELFIE_PAGE
   /* The camera page is a widget of its own (src/ui/enroll/teken-selfie-page.c). */
   self->selfie_page = TEKEN_SELFIE_PAGE (teken_selfie_page_new ());
   gtk_stack_page_set_title (gtk_stack_add_named (self->stack, GTK_WIDGET (self->selfie_page), "selfie"),
                             _("Selfie"));
   g_signal_connect_swapped (self->selfie_page, "photo-chosen", G_CALLBACK (photo_chosen_cb), self);
-#endif
 
   g_signal_connect_swapped (self->back_button, "clicked", G_CALLBACK (back_clicked_cb), self);
   connect_changed (self->nik_row, G_CALLBACK (register_changed_cb), self);
@@ -1298,8 +1289,13 @@ teken_enroll_window_new (GtkApplication *application,
   TekenEnrollWindow *self = g_object_new (TEKEN_TYPE_ENROLL_WINDOW, "application", application, NULL);
   GAction *mailbox = g_action_map_lookup_action (G_ACTION_MAP (application), "demo-mailbox");
 
+  g_autofree char *phone_link = NULL;
+
   self->client = g_object_ref (client);
   gtk_widget_set_visible (GTK_WIDGET (self->mailbox_button), mailbox != NULL);
+  /* Without a camera here, the holder can go on where there is one. */
+  phone_link = g_strconcat (teken_ca_client_get_base_url (client), "/link/enroll", NULL);
+  teken_selfie_page_set_continue_link (self->selfie_page, phone_link);
   resume (self);
   return self;
 }
