@@ -81,6 +81,7 @@ def wait_page(window, title):
 
 def start(ca):
     os.environ.update(ca.env())
+    os.environ['TEKEN_CAMERA_SOURCE'] = 'videotestsrc pattern=smpte is-live=true'
     app = App()
     app.window('Teken')
     # The start page offers the job once the app has it.
@@ -100,8 +101,18 @@ def type_into(window, name, text):
     wait_for(lambda: text_length(entry) == len(text), 'the text in %r' % name)
 
 
+def find_button(window, name):
+    # GTK 4.8 joins a button's accessible label and its text ("_Label Label",
+    # "Read the Privacy Policy Read"): match either end.
+    return wait_for(lambda: window.findChild(lambda n: n.roleName == 'push button' and
+                                             (n.name == name or n.name.endswith(' ' + name) or
+                                              n.name.startswith(name + ' ')),
+                                             retry=False, requireResult=False),
+                    'button %r' % name)
+
+
 def press(window, name):
-    button = find(window, 'push button', name)
+    button = find_button(window, name)
     wait_for(lambda: button.sensitive, 'button %r to be enabled' % name)
     click(button)
 
@@ -144,7 +155,34 @@ def fill_personal(wizard, name, shot=None):
     press(page, 'Continue')
 
 
-def test_asn_until_selfie():
+def take_selfie(wizard, shot_prefix=None):
+    page = wait_page(wizard, 'Selfie')
+    if shot_prefix:
+        screenshot(WIZARD, shot_prefix + '-selfie')
+    press(page, 'Take Photo')
+    press(page, 'Use This Photo')
+    if shot_prefix:
+        screenshot(WIZARD, shot_prefix + '-selfie-taken')
+
+
+def accept_agreements(app, wizard, shot_prefix):
+    page = wait_page(wizard, 'Agreements')
+    # Each document opens in a window of its own, to read and close.
+    # The Indonesian text is the binding one, so that is what is shown.
+    for title, document_title in (('Privacy Policy', 'Kebijakan Privasi'),
+                                  ('Certificate Holder Agreement', 'Perjanjian Pemilik Sertifikat Elektronik')):
+        click(find_button(page, 'Read the ' + title))
+        document = app.window(document_title)
+        find(document, 'text', document_title)
+        screenshot(document_title, shot_prefix + '-' + title.lower().replace(' ', '-'))
+        click(find_button(document, 'Close'))
+    find_label_containing(page, 'means you accept both documents')
+    if shot_prefix:
+        screenshot(WIZARD, shot_prefix + '-agreements')
+    press(page, 'Accept and Submit')
+
+
+def test_asn_enrollment():
     ca = Ca()
     try:
         app, wizard = start(ca)
@@ -160,7 +198,31 @@ def test_asn_until_selfie():
             find_label_containing(page, 'Badan Perencanaan Pembangunan Daerah')
             screenshot(WIZARD, 'e2e-enroll-employment')
             press(page, 'Continue')
-            wait_page(wizard, 'Selfie')
+
+            take_selfie(wizard, 'e2e-enroll')
+            accept_agreements(app, wizard, 'e2e-enroll')
+
+            # Verified at once: the set-passphrase link comes by e-mail.
+            page = wait_page(wizard, 'Verification')
+            find(page, 'label', 'Verified: check your e-mail')
+            screenshot(WIZARD, 'e2e-enroll-verified')
+            app.run_again(ca.link('siti.rahayu@asn.kotacontoh.go.id', 'set_passphrase'))
+
+            page = wait_page(wizard, 'Choose your passphrase')
+            # Each policy rule, broken: the button stays off.
+            for bad in ('frasa-rahasia7!', 'FRASA-RAHASIA7!', 'Frasa-Rahasia!', 'FrasaRahasia7', 'Frasa Rahasia7!', 'Fr-7a'):
+                type_into(page, 'Passphrase', bad)
+                type_into(page, 'Passphrase again', bad)
+                assert not find_button(page, 'Issue My Certificate').sensitive, bad
+            screenshot(WIZARD, 'e2e-enroll-passphrase-policy')
+            type_into(page, 'Passphrase', 'Frasa-Rahasia7!')
+            type_into(page, 'Passphrase again', 'Frasa-Rahasia7!')
+            screenshot(WIZARD, 'e2e-enroll-passphrase')
+            press(page, 'Issue My Certificate')
+
+            page = wait_page(wizard, 'Certificate issued')
+            find(page, 'label', 'SITI RAHAYU CONTOH')
+            screenshot(WIZARD, 'e2e-enroll-issued')
         finally:
             app.quit()
     finally:
@@ -213,6 +275,6 @@ def test_expired_activation_link():
 if __name__ == '__main__':
     sys.exit(run_tests([
         test_register_refusals,
-        test_asn_until_selfie,
+        test_asn_enrollment,
         test_expired_activation_link,
     ]))

@@ -87,7 +87,8 @@ struct _TekenEnrollWindow
   GtkButton *employment_button;
   AdwActionRow *privacy_row;
   AdwActionRow *holder_row;
-  GtkCheckButton *accept_check;
+  GtkButton *privacy_button;
+  GtkButton *holder_button;
   GtkLabel *agreements_hint;
   GtkButton *submit_button;
   AdwPasswordEntryRow *passphrase_row;
@@ -781,10 +782,11 @@ agreements_changed_cb (TekenEnrollWindow *self)
 {
   gboolean read = self->privacy_read && self->holder_read;
 
-  gtk_widget_set_sensitive (GTK_WIDGET (self->accept_check), read);
-  set_hint (self->agreements_hint, read ? NULL : _("Open both documents to read them before you accept."), FALSE);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->submit_button),
-                            read && gtk_check_button_get_active (self->accept_check));
+  set_hint (self->agreements_hint,
+            read ? _("Pressing Accept and Submit means you accept both documents.")
+                 : _("Read both documents. Pressing the button below means you accept them."),
+            FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->submit_button), read);
 }
 
 static void
@@ -864,13 +866,13 @@ show_agreement (TekenEnrollWindow *self,
 }
 
 static void
-privacy_activated_cb (TekenEnrollWindow *self)
+privacy_clicked_cb (TekenEnrollWindow *self)
 {
   show_agreement (self, "privacy_policy");
 }
 
 static void
-holder_activated_cb (TekenEnrollWindow *self)
+holder_clicked_cb (TekenEnrollWindow *self)
 {
   show_agreement (self, "holder_agreement");
 }
@@ -1203,7 +1205,7 @@ teken_enroll_window_class_init (TekenEnrollWindowClass *klass)
   BIND (nip_check_button); BIND (nip_unit_row); BIND (nip_position_row); BIND (nip_province_row);
   BIND (unit_row); BIND (position_row); BIND (city_row); BIND (province_row); BIND (employment_hint);
   BIND (employment_button);
-  BIND (privacy_row); BIND (holder_row); BIND (accept_check); BIND (agreements_hint); BIND (submit_button);
+  BIND (privacy_row); BIND (holder_row); BIND (privacy_button); BIND (holder_button); BIND (agreements_hint); BIND (submit_button);
   BIND (passphrase_row); BIND (passphrase_again_row); BIND (passphrase_hint); BIND (passphrase_checklist);
   BIND (passphrase_button);
   BIND (outcome_page); BIND (outcome_link_group); BIND (outcome_link_row); BIND (outcome_button);
@@ -1260,9 +1262,8 @@ teken_enroll_window_init (TekenEnrollWindow *self)
   connect_changed (self->city_row, G_CALLBACK (employment_changed_cb), self);
   connect_changed (self->province_row, G_CALLBACK (employment_changed_cb), self);
   g_signal_connect_swapped (self->employment_button, "clicked", G_CALLBACK (employment_clicked_cb), self);
-  g_signal_connect_swapped (self->privacy_row, "activated", G_CALLBACK (privacy_activated_cb), self);
-  g_signal_connect_swapped (self->holder_row, "activated", G_CALLBACK (holder_activated_cb), self);
-  g_signal_connect_swapped (self->accept_check, "toggled", G_CALLBACK (agreements_changed_cb), self);
+  g_signal_connect_swapped (self->privacy_button, "clicked", G_CALLBACK (privacy_clicked_cb), self);
+  g_signal_connect_swapped (self->holder_button, "clicked", G_CALLBACK (holder_clicked_cb), self);
   g_signal_connect_swapped (self->submit_button, "clicked", G_CALLBACK (submit_clicked_cb), self);
   connect_changed (self->outcome_link_row, G_CALLBACK (outcome_link_changed_cb), self);
   g_signal_connect_swapped (self->outcome_button, "clicked", G_CALLBACK (outcome_clicked_cb), self);
