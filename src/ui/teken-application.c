@@ -10,12 +10,20 @@
 #include <glib/gi18n.h>
 
 #include "teken-application.h"
+#include "teken-ca-client.h"
+#include "teken-demo-mailbox.h"
+#include "teken-enroll-window.h"
 #include "teken-resources.h"
 #include "teken-window.h"
 
 struct _TekenApplication
 {
   AdwApplication parent_instance;
+
+  GSettings *settings;
+  TekenCaClient *client;
+  TekenEnrollWindow *enroll_window;   /* weak */
+  TekenDemoMailbox *demo_mailbox;     /* weak */
 };
 
 G_DEFINE_FINAL_TYPE (TekenApplication, teken_application, ADW_TYPE_APPLICATION)
@@ -25,15 +33,15 @@ static const GOptionEntry main_entries[] = {
   { NULL }
 };
 
+/* The main window; the wizard and the mailbox are windows of their own. */
 static TekenWindow *
 get_window (TekenApplication *self)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (TEKEN_IS_WINDOW (l->data))
+      return l->data;
 
-  if (window == NULL)
-    window = GTK_WINDOW (teken_window_new (self));
-
-  return TEKEN_WINDOW (window);
+  return teken_window_new (self);
 }
 
 static void
@@ -61,6 +69,80 @@ about_activated_cb (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+/* The CA the app talks to: TEKEN_CA_URL and TEKEN_CA_FILE (tests, the
+ * demo) or the preferences. Made on first use, kept for the session. */
+static TekenCaClient *
+get_ca_client (TekenApplication  *self,
+               GError           **error)
+{
+  const char *url_env = g_getenv ("TEKEN_CA_URL");
+  const char *file_env = g_getenv ("TEKEN_CA_FILE");
+  g_autofree char *url = NULL;
+  g_autofree char *ca_file = NULL;
+
+  if (self->client != NULL)
+    return self->client;
+  url = url_env != NULL ? g_strdup (url_env) : g_settings_get_string (self->settings, "server-url");
+  ca_file = file_env != NULL ? g_strdup (file_env) : g_settings_get_string (self->settings, "server-ca-file");
+  self->client = teken_ca_client_new (url, *ca_file != '\0' ? ca_file : NULL, error);
+  return self->client;
+}
+
+static TekenEnrollWindow *
+get_enroll_window (TekenApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+  TekenCaClient *client;
+
+  if (self->enroll_window != NULL)
+    return self->enroll_window;
+  if ((client = get_ca_client (self, &error)) == NULL)
+    {
+      teken_window_add_toast (TEKEN_WINDOW (get_window (self)), error->message);
+      return NULL;
+    }
+  self->enroll_window = teken_enroll_window_new (GTK_APPLICATION (self), client);
+  g_object_add_weak_pointer (G_OBJECT (self->enroll_window), (gpointer *) &self->enroll_window);
+  gtk_window_set_transient_for (GTK_WINDOW (self->enroll_window),
+                                GTK_WINDOW (get_window (self)));
+  return self->enroll_window;
+}
+
+static void
+enroll_activated_cb (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  TekenEnrollWindow *window = get_enroll_window (user_data);
+
+  if (window != NULL)
+    gtk_window_present (GTK_WINDOW (window));
+}
+
+static char *
+get_demo_maildir (TekenApplication *self)
+{
+  const char *env = g_getenv ("TEKEN_DEMO_MAILDIR");
+
+  return env != NULL ? g_strdup (env) : g_settings_get_string (self->settings, "demo-maildir");
+}
+
+static void
+demo_mailbox_activated_cb (GSimpleAction *action,
+                           GVariant      *parameter,
+                           gpointer       user_data)
+{
+  TekenApplication *self = user_data;
+  g_autofree char *maildir = get_demo_maildir (self);
+
+  if (self->demo_mailbox == NULL)
+    {
+      self->demo_mailbox = teken_demo_mailbox_new (GTK_APPLICATION (self), maildir);
+      g_object_add_weak_pointer (G_OBJECT (self->demo_mailbox), (gpointer *) &self->demo_mailbox);
+    }
+  gtk_window_present (GTK_WINDOW (self->demo_mailbox));
+}
+
 static void
 quit_activated_cb (GSimpleAction *action,
                    GVariant      *parameter,
@@ -72,6 +154,12 @@ quit_activated_cb (GSimpleAction *action,
 static const GActionEntry app_actions[] = {
   { "about", about_activated_cb },
   { "quit", quit_activated_cb },
+  { "enroll", enroll_activated_cb },
+};
+
+/* Only the demo has an outbox to show. */
+static const GActionEntry demo_actions[] = {
+  { "demo-mailbox", demo_mailbox_activated_cb },
 };
 
 static int
@@ -94,7 +182,15 @@ teken_application_startup (GApplication *app)
 
   G_APPLICATION_CLASS (teken_application_parent_class)->startup (app);
 
+  TekenApplication *self = TEKEN_APPLICATION (app);
+  g_autofree char *maildir = NULL;
+
+  self->settings = g_settings_new (APP_ID);
+  maildir = get_demo_maildir (self);
+
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
+  if (*maildir != '\0')
+    g_action_map_add_action_entries (G_ACTION_MAP (app), demo_actions, G_N_ELEMENTS (demo_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
 }
 
@@ -112,10 +208,45 @@ teken_application_open (GApplication  *app,
                         int            n_files,
                         const char    *hint)
 {
-  TekenWindow *window = get_window (TEKEN_APPLICATION (app));
+  TekenApplication *self = TEKEN_APPLICATION (app);
+  TekenWindow *window = get_window (self);
+  g_autoptr(GPtrArray) others = g_ptr_array_new ();
 
-  teken_window_open_files (window, files, n_files);
-  gtk_window_present (GTK_WINDOW (window));
+  for (int i = 0; i < n_files; i++)
+    {
+      g_autofree char *uri = g_file_get_uri (files[i]);
+      g_autofree char *action = NULL;
+      g_autofree char *token = NULL;
+      TekenEnrollWindow *enroll;
+
+      /* Enrollment links continue the wizard (docs/api.md §12). */
+      if (g_str_has_prefix (uri, "teken://") &&
+          (teken_enroll_parse_link (uri, &action, &token) || g_str_has_prefix (uri, "teken://enroll")) &&
+          (action == NULL || g_str_equal (action, "activate") || g_str_equal (action, "set-passphrase")) &&
+          (enroll = get_enroll_window (self)) != NULL)
+        {
+          teken_enroll_window_open_link (enroll, action != NULL ? action : "enroll", token);
+          gtk_window_present (GTK_WINDOW (enroll));
+          continue;
+        }
+      g_ptr_array_add (others, files[i]);
+    }
+
+  if (others->len > 0)
+    {
+      teken_window_open_files (window, (GFile **) others->pdata, others->len);
+      gtk_window_present (GTK_WINDOW (window));
+    }
+}
+
+static void
+teken_application_shutdown (GApplication *app)
+{
+  TekenApplication *self = TEKEN_APPLICATION (app);
+
+  G_APPLICATION_CLASS (teken_application_parent_class)->shutdown (app);
+  g_clear_object (&self->client);
+  g_clear_object (&self->settings);
 }
 
 static void
@@ -127,6 +258,7 @@ teken_application_class_init (TekenApplicationClass *klass)
   app_class->startup = teken_application_startup;
   app_class->activate = teken_application_activate;
   app_class->open = teken_application_open;
+  app_class->shutdown = teken_application_shutdown;
 
   teken_register_resource ();
 }

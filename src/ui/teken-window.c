@@ -31,9 +31,9 @@ is_link (GFile *file)
   return g_file_has_uri_scheme (file, "teken");
 }
 
-static void
-add_toast (TekenWindow *self,
-           const char  *title)
+void
+teken_window_add_toast (TekenWindow *self,
+                        const char  *title)
 {
   AdwToast *toast = adw_toast_new (title);
 
@@ -112,7 +112,7 @@ teken_window_open_files (TekenWindow  *self,
     }
 
   if (n_links > 0)
-    add_toast (self, _("This version of Teken cannot open links from Teken e-mails yet. Update Teken and open the link again."));
+    teken_window_add_toast (self, _("This version of Teken cannot open links from Teken e-mails yet. Update Teken and open the link again."));
 
   if (n_documents > 0)
     {
@@ -123,6 +123,6 @@ teken_window_open_files (TekenWindow  *self,
                                             "This version of Teken cannot open documents yet, so %u documents were not opened.",
                                             n_documents),
                                n_documents);
-      add_toast (self, title);
+      teken_window_add_toast (self, title);
     }
 }

@@ -22,4 +22,7 @@ void         teken_window_open_files (TekenWindow       *self,
                                       GFile            **files,
                                       int                n_files);
 
+void         teken_window_add_toast  (TekenWindow  *self,
+                                      const char   *message);
+
 G_END_DECLS

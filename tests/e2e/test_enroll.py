@@ -1,0 +1,280 @@
+#!/usr/bin/python3
+# Enrollment as a new holder meets it: the installed app against a real
+# teken-ca on loopback, the e-mailed links followed from the CA's outbox
+# through the demo mailbox, every page typed into and clicked through
+# AT-SPI, a screenshot of each page.
+
+import glob
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from teken_e2e import App, click, find, find_label_containing, run_tests, wait_for  # noqa: E402
+from teken_e2e import screenshot as take_screenshot  # noqa: E402
+
+
+def screenshot(window_title, name):
+    # Let GTK draw what AT-SPI already reports before the picture is taken.
+    time.sleep(0.4)
+    return take_screenshot(window_title, name)
+
+CA_BIN = os.environ['TEKEN_CA_BIN']
+SEED = os.environ['TEKEN_CA_SEED']
+WIZARD = 'Get a Certificate'
+
+
+class Ca:
+    """A teken-ca for one test, in a scratch directory."""
+
+    def __init__(self, *serve_args):
+        self.dir = tempfile.mkdtemp(prefix='teken-e2e-ca-')
+        self.data = os.path.join(self.dir, 'data')
+        subprocess.run([CA_BIN, 'init', self.data, '--seed', SEED], check=True, capture_output=True)
+        self.process = subprocess.Popen([CA_BIN, 'serve', self.data, '--listen', '127.0.0.1:0', *serve_args],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        url_file = os.path.join(self.data, 'serve.url')
+        self.url = wait_for(lambda: os.path.exists(url_file) and open(url_file).read().strip(), 'teken-ca')
+        self.maildir = os.path.join(self.data, 'mail')
+
+    def env(self):
+        return {'TEKEN_CA_URL': self.url, 'TEKEN_CA_FILE': os.path.join(self.data, 'root.pem'),
+                'TEKEN_DEMO_MAILDIR': self.maildir}
+
+    def link(self, to, purpose):
+        """The teken:// link of the newest message of @purpose to @to."""
+        def newest():
+            for path in sorted(glob.glob(os.path.join(self.maildir, 'new', '*')), reverse=True):
+                text = open(path, encoding='utf-8').read()
+                headers = text.split('\n\n', 1)[0]
+                if ('\nTo: %s\n' % to) in headers and ('\nX-Teken-Purpose: %s\n' % purpose) in headers:
+                    return re.search(r'^X-Teken-Link: (\S+)$', headers, re.M).group(1)
+            return None
+        return wait_for(newest, '%s mail to %s' % (purpose, to))
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def wait_page(window, title):
+    """Waits until the wizard shows the page titled @title: its header says
+    so (hidden pages are in the AT-SPI tree too, GTK 4.8 not reporting
+    'showing')."""
+    def shown():
+        header = window.findChild(lambda n: n.name == 'AdwWindowTitle', retry=False, requireResult=False)
+        labels = [c for c in header.children[0].children if c.roleName == 'label'] if header else []
+        return len(labels) > 1 and labels[1].name == title
+    try:
+        wait_for(shown, 'the page %r' % title)
+    except AssertionError:
+        screenshot(WIZARD, 'e2e-enroll-failed-waiting-for-' + title.replace(' ', '-').lower())
+        raise
+    # The stack's page carries its title: fields are looked for in there.
+    return find(window, 'panel', title)
+
+
+def start(ca):
+    os.environ.update(ca.env())
+    os.environ['TEKEN_CAMERA_SOURCE'] = 'videotestsrc pattern=smpte is-live=true'
+    app = App()
+    app.window('Teken')
+    # The start page offers the job once the app has it.
+    find(app.node, 'label', 'Get a Certificate')
+    app.run_again('teken://enroll')
+    return app, app.window(WIZARD)
+
+
+def text_length(entry):
+    # GTK 4.8 answers getText() with nothing for entries, but counts right.
+    return entry.queryText().characterCount
+
+
+def type_into(window, name, text):
+    entry = find(window, 'text', name)
+    entry.queryEditableText().setTextContents(text)
+    wait_for(lambda: text_length(entry) == len(text), 'the text in %r' % name)
+
+
+def find_button(window, name):
+    # GTK 4.8 joins a button's accessible label and its text ("_Label Label",
+    # "Read the Privacy Policy Read"): match either end.
+    return wait_for(lambda: window.findChild(lambda n: n.roleName == 'push button' and
+                                             (n.name == name or n.name.endswith(' ' + name) or
+                                              n.name.startswith(name + ' ')),
+                                             retry=False, requireResult=False),
+                    'button %r' % name)
+
+
+def press(window, name):
+    button = find_button(window, name)
+    wait_for(lambda: button.sensitive, 'button %r to be enabled' % name)
+    click(button)
+
+
+def register_and_activate(app, wizard, ca, nik, email, shot_prefix=None):
+    page = wait_page(wizard, 'Register for an electronic certificate')
+    type_into(page, 'NIK', nik)
+    type_into(page, 'Official e-mail', email)
+    if shot_prefix:
+        screenshot(WIZARD, shot_prefix + '-register')
+    press(page, 'Register')
+    page = wait_page(wizard, 'Check your e-mail')
+    find_label_containing(page, 'The link was sent to ' + email)
+    if shot_prefix:
+        screenshot(WIZARD, shot_prefix + '-check-email')
+
+    # The link, as a click in the demo mailbox opens it.
+    click(find(page, 'push button', 'Demo Mailbox'))
+    mailbox = app.window('Demo Mailbox')
+    find(mailbox, 'label', 'Aktivasi akun sertifikat elektronik')
+    if shot_prefix:
+        screenshot('Demo Mailbox', shot_prefix + '-mailbox')
+    click(find(mailbox, 'push button', 'Aktivasi akun sertifikat elektronik'))
+
+    page = wait_page(wizard, 'Choose your account password')
+    type_into(page, 'Password', 'Sandi-Baru1!')
+    type_into(page, 'Password again', 'Sandi-Baru1!')
+    if shot_prefix:
+        screenshot(WIZARD, shot_prefix + '-activate')
+    press(page, 'Activate')
+
+
+def fill_personal(wizard, name, shot=None):
+    page = wait_page(wizard, 'Personal data')
+    type_into(page, 'Full name', name)
+    type_into(page, 'Title after the name', 'S.Kom.')
+    type_into(page, 'Mobile number', '0812-3456-7890')
+    if shot:
+        screenshot(WIZARD, shot)
+    press(page, 'Continue')
+
+
+def take_selfie(wizard, shot_prefix=None):
+    page = wait_page(wizard, 'Selfie')
+    if shot_prefix:
+        screenshot(WIZARD, shot_prefix + '-selfie')
+    press(page, 'Take Photo')
+    press(page, 'Use This Photo')
+    if shot_prefix:
+        screenshot(WIZARD, shot_prefix + '-selfie-taken')
+
+
+def accept_agreements(app, wizard, shot_prefix):
+    page = wait_page(wizard, 'Agreements')
+    # Each document opens in a window of its own, to read and close.
+    # The Indonesian text is the binding one, so that is what is shown.
+    for title, document_title in (('Privacy Policy', 'Kebijakan Privasi'),
+                                  ('Certificate Holder Agreement', 'Perjanjian Pemilik Sertifikat Elektronik')):
+        click(find_button(page, 'Read the ' + title))
+        document = app.window(document_title)
+        find(document, 'text', document_title)
+        screenshot(document_title, shot_prefix + '-' + title.lower().replace(' ', '-'))
+        click(find_button(document, 'Close'))
+    find_label_containing(page, 'means you accept both documents')
+    if shot_prefix:
+        screenshot(WIZARD, shot_prefix + '-agreements')
+    press(page, 'Accept and Submit')
+
+
+def test_asn_enrollment():
+    ca = Ca()
+    try:
+        app, wizard = start(ca)
+        try:
+            register_and_activate(app, wizard, ca, '9971014506880002', 'siti.rahayu@asn.kotacontoh.go.id',
+                                  'e2e-enroll')
+            fill_personal(wizard, 'Siti Rahayu Contoh', 'e2e-enroll-personal')
+
+            # Cek NIP fills the employment data from the personnel registry.
+            page = wait_page(wizard, 'Employment data')
+            type_into(page, 'NIP', '198806052023212001')
+            press(page, 'Cek NIP')
+            find_label_containing(page, 'Badan Perencanaan Pembangunan Daerah')
+            screenshot(WIZARD, 'e2e-enroll-employment')
+            press(page, 'Continue')
+
+            take_selfie(wizard, 'e2e-enroll')
+            accept_agreements(app, wizard, 'e2e-enroll')
+
+            # Verified at once: the set-passphrase link comes by e-mail.
+            page = wait_page(wizard, 'Verification')
+            find(page, 'label', 'Verified: check your e-mail')
+            screenshot(WIZARD, 'e2e-enroll-verified')
+            app.run_again(ca.link('siti.rahayu@asn.kotacontoh.go.id', 'set_passphrase'))
+
+            page = wait_page(wizard, 'Choose your passphrase')
+            # Each policy rule, broken: the button stays off.
+            for bad in ('frasa-rahasia7!', 'FRASA-RAHASIA7!', 'Frasa-Rahasia!', 'FrasaRahasia7', 'Frasa Rahasia7!', 'Fr-7a'):
+                type_into(page, 'Passphrase', bad)
+                type_into(page, 'Passphrase again', bad)
+                assert not find_button(page, 'Issue My Certificate').sensitive, bad
+            screenshot(WIZARD, 'e2e-enroll-passphrase-policy')
+            type_into(page, 'Passphrase', 'Frasa-Rahasia7!')
+            type_into(page, 'Passphrase again', 'Frasa-Rahasia7!')
+            screenshot(WIZARD, 'e2e-enroll-passphrase')
+            press(page, 'Issue My Certificate')
+
+            page = wait_page(wizard, 'Certificate issued')
+            find(page, 'label', 'SITI RAHAYU CONTOH')
+            screenshot(WIZARD, 'e2e-enroll-issued')
+        finally:
+            app.quit()
+    finally:
+        ca.stop()
+
+
+def test_register_refusals():
+    ca = Ca()
+    try:
+        app, wizard = start(ca)
+        try:
+            page = wait_page(wizard, 'Register for an electronic certificate')
+            type_into(page, 'NIK', '9971014506880002')
+            type_into(page, 'Official e-mail', 'siti@gmail.com')
+            press(page, 'Register')
+            find_label_containing(page, 'official e-mail')
+            screenshot(WIZARD, 'e2e-enroll-register-refused')
+            # Nothing typed is lost.
+            assert text_length(find(page, 'text', 'NIK')) == 16
+        finally:
+            app.quit()
+    finally:
+        ca.stop()
+
+
+def test_expired_activation_link():
+    ca = Ca('--link-lifetime', '2', '--resend-interval', '0')
+    try:
+        app, wizard = start(ca)
+        try:
+            page = wait_page(wizard, 'Register for an electronic certificate')
+            type_into(page, 'NIK', '9971011203950003')
+            type_into(page, 'Official e-mail', 'agus.pratama@pns.kotacontoh.go.id')
+            press(page, 'Register')
+            link = ca.link('agus.pratama@pns.kotacontoh.go.id', 'activation')
+            time.sleep(3)
+            page = wait_page(wizard, 'Check your e-mail')
+            type_into(page, 'Link from the e-mail', link)
+            press(page, 'Continue')
+            find_label_containing(page, 'expired')
+            screenshot(WIZARD, 'e2e-enroll-link-expired')
+            press(page, 'Send Again')
+            find_label_containing(page, 'A new link is on its way')
+        finally:
+            app.quit()
+    finally:
+        ca.stop()
+
+
+if __name__ == '__main__':
+    sys.exit(run_tests([
+        test_register_refusals,
+        test_asn_enrollment,
+        test_expired_activation_link,
+    ]))
