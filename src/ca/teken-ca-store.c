@@ -17,19 +17,23 @@
 
 #include "teken-ca-auth.h"
 #include "teken-ca-store.h"
+#include "teken-ca-store-private.h"
 
 struct _TekenCaStore
 {
   GObject parent_instance;
 
   sqlite3 *db;
+  /* Held from begin() to commit() or rollback(): handlers in worker
+   * threads share the connection, and SQLite nests no transactions. */
+  GMutex transaction;
 };
 
 G_DEFINE_TYPE (TekenCaStore, teken_ca_store, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (teken-ca-error-quark, teken_ca_error)
 
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 
 /* Index i holds the statements that take a version-i file to version i + 1. */
 static const char * const migrations[] = {
@@ -98,6 +102,31 @@ static const char * const migrations[] = {
   "CREATE INDEX link_tokens_account ON link_tokens (account_id, purpose);"
   "CREATE TABLE agreements (id TEXT NOT NULL, version TEXT NOT NULL, title TEXT NOT NULL,"
   "  text_id TEXT NOT NULL, text_en TEXT, sha256 TEXT NOT NULL, PRIMARY KEY (id, version));",
+
+  /* The lifecycle (docs/api.md §6.3–§9): verifier accounts (role
+   * `verifier`; their nik column holds `verifier:` and the e-mail, never a
+   * NIK), pending data changes (the JSON of §7.10), device set-ups, the
+   * key sealed for OTP signing (§7.9), signing OTPs (SHA-256 of the code
+   * and the account id), the expiry mails already sent, and the agency
+   * verifier's requests (§8). */
+  "ALTER TABLE accounts ADD COLUMN role TEXT NOT NULL DEFAULT 'holder';"
+  "ALTER TABLE accounts ADD COLUMN pending_update TEXT;"
+  "ALTER TABLE certificates ADD COLUMN otp_key BLOB;"
+  "ALTER TABLE certificates ADD COLUMN expiring_mailed INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE certificates ADD COLUMN expired_mailed INTEGER NOT NULL DEFAULT 0;"
+  "CREATE TABLE device_setups (public_id TEXT PRIMARY KEY,"
+  "  account_id INTEGER NOT NULL REFERENCES accounts (id), sealed_secret BLOB NOT NULL,"
+  "  expires_at INTEGER NOT NULL);"
+  "CREATE TABLE signing_otps (id INTEGER PRIMARY KEY,"
+  "  account_id INTEGER NOT NULL REFERENCES accounts (id), code_sha256 TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, tries_left INTEGER NOT NULL,"
+  "  documents INTEGER NOT NULL);"
+  "CREATE INDEX signing_otps_account ON signing_otps (account_id, id);"
+  "CREATE TABLE verifier_requests (id INTEGER PRIMARY KEY, public_id TEXT NOT NULL UNIQUE,"
+  "  account_id INTEGER NOT NULL REFERENCES accounts (id), kind TEXT NOT NULL,"
+  "  state TEXT NOT NULL DEFAULT 'pending', created_at INTEGER NOT NULL, previous_workflow TEXT,"
+  "  decision_action TEXT, decision_by TEXT, decision_at INTEGER, decision_note TEXT);"
+  "CREATE INDEX verifier_requests_state ON verifier_requests (state, id);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCHEMA_VERSION);
@@ -126,13 +155,12 @@ exec (TekenCaStore  *self,
 /* Binds each argument in turn: 's' a string (NULL allowed), 'i' a gint64,
  * 'b' a GBytes (NULL allowed). */
 static sqlite3_stmt *
-prepare (TekenCaStore *self,
-         const char   *sql,
-         const char   *types,
-         ...)
+prepare_valist (TekenCaStore *self,
+                const char   *sql,
+                const char   *types,
+                va_list       args)
 {
   sqlite3_stmt *stmt = NULL;
-  va_list args;
 
   if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
     {
@@ -140,7 +168,6 @@ prepare (TekenCaStore *self,
       return NULL;
     }
 
-  va_start (args, types);
   for (int i = 0; types[i] != '\0'; i++)
     {
       switch (types[i])
@@ -166,8 +193,22 @@ prepare (TekenCaStore *self,
           g_assert_not_reached ();
         }
     }
-  va_end (args);
 
+  return stmt;
+}
+
+static sqlite3_stmt *
+prepare (TekenCaStore *self,
+         const char   *sql,
+         const char   *types,
+         ...)
+{
+  sqlite3_stmt *stmt;
+  va_list args;
+
+  va_start (args, types);
+  stmt = prepare_valist (self, sql, types, args);
+  va_end (args);
   return stmt;
 }
 
@@ -301,7 +342,10 @@ migrate (TekenCaStore  *self,
           return FALSE;
         }
       if (!teken_ca_store_commit (self, error))
-        return FALSE;
+        {
+          teken_ca_store_rollback (self);
+          return FALSE;
+        }
     }
 
   return TRUE;
@@ -324,6 +368,9 @@ certificate_from_row (sqlite3_stmt *stmt)
   cert->wrapped_key = column_bytes (stmt, 8);
   cert->key_failures = sqlite3_column_int (stmt, 9);
   cert->public_id = column_string (stmt, 10);
+  cert->otp_key = column_bytes (stmt, 11);
+  cert->expiring_mailed = sqlite3_column_int (stmt, 12) != 0;
+  cert->expired_mailed = sqlite3_column_int (stmt, 13) != 0;
   return cert;
 }
 
@@ -342,7 +389,8 @@ read_certificate (sqlite3_stmt *stmt)
 
 #define CERTIFICATE_COLUMNS \
   "SELECT id, account_id, serial, der, not_before, not_after, revoked_at," \
-  " revocation_reason, wrapped_key, key_failures, public_id FROM certificates "
+  " revocation_reason, wrapped_key, key_failures, public_id, otp_key, expiring_mailed," \
+  " expired_mailed FROM certificates "
 
 static TekenCaAccount *
 read_account (sqlite3_stmt *stmt)
@@ -381,6 +429,8 @@ read_account (sqlite3_stmt *stmt)
       account->selfie = column_string (stmt, 24);
       account->agreements = column_string (stmt, 25);
       account->rejection = column_string (stmt, 26);
+      account->role = column_string (stmt, 27);
+      account->pending_update = column_string (stmt, 28);
     }
   sqlite3_finalize (stmt);
   return account;
@@ -390,7 +440,96 @@ read_account (sqlite3_stmt *stmt)
   "SELECT id, nik, email, name, agency, workflow, verification, current_certificate," \
   " public_id, password_hash, login_failures, locked_until, activated_at, personal_at," \
   " title_prefix, title_suffix, phone, employment_kind, employment_type, nip, unit, position," \
-  " city, province, selfie, agreements, rejection FROM accounts "
+  " city, province, selfie, agreements, rejection, role, pending_update FROM accounts "
+
+/* The helpers above, for the store's second file (teken-ca-store-private.h). */
+sqlite3_stmt *
+teken_ca_store_prepare (TekenCaStore *self,
+                        const char   *sql,
+                        const char   *types,
+                        ...)
+{
+  sqlite3_stmt *stmt;
+  va_list args;
+
+  va_start (args, types);
+  stmt = prepare_valist (self, sql, types, args);
+  va_end (args);
+  return stmt;
+}
+
+gboolean
+teken_ca_store_step_done (TekenCaStore  *self,
+                          sqlite3_stmt  *stmt,
+                          GError       **error)
+{
+  return step_done (self, stmt, error);
+}
+
+gboolean
+teken_ca_store_step_changed (TekenCaStore *self,
+                             sqlite3_stmt *stmt)
+{
+  return step_changed (self, stmt);
+}
+
+gint64
+teken_ca_store_step_returning (TekenCaStore *self,
+                               sqlite3_stmt *stmt)
+{
+  return step_returning (self, stmt);
+}
+
+char *
+teken_ca_store_column_string (sqlite3_stmt *stmt,
+                              int           column)
+{
+  return column_string (stmt, column);
+}
+
+GBytes *
+teken_ca_store_column_bytes (sqlite3_stmt *stmt,
+                             int           column)
+{
+  return column_bytes (stmt, column);
+}
+
+char *
+teken_ca_store_query_string (TekenCaStore *self,
+                             sqlite3_stmt *stmt)
+{
+  return query_string (self, stmt);
+}
+
+TekenCaCertificate *
+teken_ca_store_certificate_from_row (sqlite3_stmt *stmt)
+{
+  return certificate_from_row (stmt);
+}
+
+TekenCaAccount *
+teken_ca_store_read_account (sqlite3_stmt *stmt)
+{
+  return read_account (stmt);
+}
+
+const char *
+teken_ca_store_certificate_columns (void)
+{
+  return CERTIFICATE_COLUMNS;
+}
+
+const char *
+teken_ca_store_account_columns (void)
+{
+  return ACCOUNT_COLUMNS;
+}
+
+gint64
+teken_ca_store_last_insert_id (TekenCaStore *self)
+{
+  return sqlite3_last_insert_rowid (self->db);
+}
 
 static void
 teken_ca_store_finalize (GObject *object)
@@ -398,6 +537,7 @@ teken_ca_store_finalize (GObject *object)
   TekenCaStore *self = TEKEN_CA_STORE (object);
 
   g_clear_pointer (&self->db, sqlite3_close);
+  g_mutex_clear (&self->transaction);
 
   G_OBJECT_CLASS (teken_ca_store_parent_class)->finalize (object);
 }
@@ -411,6 +551,7 @@ teken_ca_store_class_init (TekenCaStoreClass *klass)
 static void
 teken_ca_store_init (TekenCaStore *self)
 {
+  g_mutex_init (&self->transaction);
 }
 
 void
@@ -422,6 +563,7 @@ teken_ca_certificate_free (TekenCaCertificate *self)
   g_free (self->public_id);
   g_clear_pointer (&self->der, g_bytes_unref);
   g_clear_pointer (&self->wrapped_key, g_bytes_unref);
+  g_clear_pointer (&self->otp_key, g_bytes_unref);
   g_free (self);
 }
 
@@ -450,6 +592,8 @@ teken_ca_account_free (TekenCaAccount *self)
   g_free (self->selfie);
   g_free (self->agreements);
   g_free (self->rejection);
+  g_free (self->role);
+  g_free (self->pending_update);
   if (self->password_hash != NULL)
     teken_wipe_string (self->password_hash);
   g_free (self->password_hash);
@@ -537,24 +681,41 @@ teken_ca_store_open (const char  *path,
   return g_steal_pointer (&self);
 }
 
+/**
+ * teken_ca_store_begin:
+ *
+ * Starts a transaction, waiting while another thread has one open. Every
+ * successful call is followed by teken_ca_store_commit() or
+ * teken_ca_store_rollback() in the same thread.
+ */
 gboolean
 teken_ca_store_begin (TekenCaStore  *self,
                       GError       **error)
 {
-  return exec (self, "BEGIN IMMEDIATE", error);
+  g_mutex_lock (&self->transaction);
+  if (exec (self, "BEGIN IMMEDIATE", error))
+    return TRUE;
+  g_mutex_unlock (&self->transaction);
+  return FALSE;
 }
 
+/* Ends the transaction; when COMMIT fails, the transaction stays open for
+ * the caller's teken_ca_store_rollback(). */
 gboolean
 teken_ca_store_commit (TekenCaStore  *self,
                        GError       **error)
 {
-  return exec (self, "COMMIT", error);
+  if (!exec (self, "COMMIT", error))
+    return FALSE;
+  g_mutex_unlock (&self->transaction);
+  return TRUE;
 }
 
 void
 teken_ca_store_rollback (TekenCaStore *self)
 {
   sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  g_mutex_unlock (&self->transaction);
 }
 
 char *
@@ -1035,7 +1196,8 @@ teken_ca_store_find_session_token (TekenCaStore *self,
 {
   TekenCaSessionToken *token = NULL;
   sqlite3_stmt *stmt = prepare (self,
-                                "SELECT t.session_id, s.account_id, t.expires_at, t.used, s.ended, s.started_at"
+                                "SELECT t.session_id, s.account_id, t.expires_at, t.used, s.ended, s.started_at,"
+                                " s.scope"
                                 " FROM session_tokens t JOIN sessions s ON s.id = t.session_id"
                                 " WHERE t.token_sha256 = ? AND t.kind = ?", "ss", token_hash, kind);
 
@@ -1048,6 +1210,7 @@ teken_ca_store_find_session_token (TekenCaStore *self,
       token->used = sqlite3_column_int (stmt, 3) != 0;
       token->ended = sqlite3_column_int (stmt, 4) != 0;
       token->started_at = sqlite3_column_int64 (stmt, 5);
+      g_strlcpy (token->scope, (const char *) sqlite3_column_text (stmt, 6), sizeof token->scope);
     }
   sqlite3_finalize (stmt);
   return token;
@@ -1074,7 +1237,8 @@ teken_ca_store_revoke_certificate (TekenCaStore  *self,
 {
   return step_done (self, prepare (self,
                                    "UPDATE certificates SET revoked_at = ?, revocation_reason = ? WHERE id = ?",
-                                   "iii", when, (gint64) reason, certificate_id), error);
+                                   "iii", when, (gint64) reason, certificate_id), error) &&
+         teken_ca_store_next_counter (self, TEKEN_CA_REVOCATION_EPOCH, error) >= 0;
 }
 
 /* The account columns that teken_ca_store_set_account_text() may write:
@@ -1082,7 +1246,7 @@ teken_ca_store_revoke_certificate (TekenCaStore  *self,
 static const char * const account_text_columns[] = {
   "nik", "email", "name", "agency", "workflow", "verification", "title_prefix", "title_suffix",
   "phone", "employment_kind", "employment_type", "nip", "unit", "position", "city", "province",
-  "selfie", "agreements", "rejection",
+  "selfie", "agreements", "rejection", "pending_update",
 };
 
 static const char * const account_time_columns[] = {
