@@ -59,6 +59,7 @@ static const Person sampel_verifier = { NULL, "verifikator@pns.kabsampel.go.id",
 #define BUDI_NEW_PASSPHRASE "Frasa-Baru5!"
 #define BUDI_RESET_PASSPHRASE "Frasa-Reset6!"
 #define NINA_NEW_PASSWORD "Sandi-Baru7!"
+#define AGUS_NEW_EMAIL "agus.pratama@asn.kotacontoh.go.id"
 
 static struct
 {
@@ -326,7 +327,7 @@ run_tool (const char * const *argv,
     *output = g_strdup (out != NULL ? out : "");
   if (!g_subprocess_get_successful (process))
     g_test_message ("%s: %s", argv[0], out);
-  return g_subprocess_get_successful (process) ? 0 : 1;
+  return g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
 }
 
 /* GET of a non-JSON answer; its body, Content-Type and Content-Disposition. */
@@ -802,6 +803,25 @@ test_passphrase_change (void)
 
   assert_sign_error (t.ca, budi.nik, budi.passphrase, 2031);
   assert_signs (t.ca, budi.nik, BUDI_NEW_PASSPHRASE);
+
+  /* Renewal and re-issue refuse what does not apply (§7.7, §7.8). */
+  {
+    g_autoptr(JsonObject) bad_method = call (t.ca, "POST", API "/certificates/current/renew",
+                                             "{\"method\": \"magic\"}", t.budi_access, &status);
+    g_autoptr(JsonObject) not_revoked = NULL;
+    g_autoptr(JsonObject) not_expired = NULL;
+
+    assert_error (bad_method, status, 400, 4015, "field_invalid");
+    not_revoked = call (t.ca, "POST", API "/certificates/reissue", "{\"holder_agreement_version\": \"2026.1\"}",
+                        t.budi_access, &status);
+    assert_error (not_revoked, status, 409, 8303, "wrong_status");
+    g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (details_of (not_revoked), "allowed"),
+                                                    0), ==, "REVOKE");
+    not_expired = call (t.ca, "POST", API "/certificates/current/renew",
+                        "{\"method\": \"verifier\", \"holder_agreement_version\": \"2026.1\"}", t.budi_access,
+                        &status);
+    assert_error (not_expired, status, 409, 8303, "wrong_status");
+  }
 #undef CHANGE
 }
 
@@ -831,6 +851,24 @@ test_signing_otp (void)
   g_autofree char *wrong_otp = NULL;
 
   assert_error (not_enabled, status, 403, 8404, "signing_otp_not_enabled");
+  {
+    g_autoptr(JsonObject) no_enabled = call (t.ca, "PUT", API "/certificates/current/signing-otp", "{}",
+                                             t.budi_access, &status);
+    g_autoptr(JsonObject) not_boolean = NULL;
+    g_autoptr(JsonObject) no_passphrase = NULL;
+    g_autoptr(JsonObject) nobody = NULL;
+
+    assert_error (no_enabled, status, 400, 4014, "field_required");
+    not_boolean = call (t.ca, "PUT", API "/certificates/current/signing-otp", "{\"enabled\": \"yes\"}",
+                        t.budi_access, &status);
+    assert_error (not_boolean, status, 400, 4015, "field_invalid");
+    no_passphrase = call (t.ca, "PUT", API "/certificates/current/signing-otp", "{\"enabled\": true}",
+                          t.budi_access, &status);
+    assert_error (no_passphrase, status, 400, 4014, "field_required");
+    nobody = teken_test_ca_client_post (t.ca, "/api/v2/sign/get/totp", "{\"nik\": \"9971010101909999\", \"data\": 1}",
+                                        &status);
+    assert_error (nobody, status, 400, 2011, "user_not_registered");
+  }
   wrong = call (t.ca, "PUT", API "/certificates/current/signing-otp",
                 "{\"enabled\": true, \"passphrase\": \"Frasa-Salah9!\"}", t.budi_access, &status);
   assert_error (wrong, status, 400, 2031, "wrong_passphrase");
@@ -985,7 +1023,7 @@ test_ca_signer_init (TestCaSigner *self)
 
 /* A one-page PDF with a correct cross-reference table. */
 static GBytes *
-make_pdf (void)
+make_pdf (const char *trailer_extra)
 {
   static const char content[] = "BT /F1 12 Tf 72 770 Td (Surat dinas) Tj ET";
   g_autofree char *stream = g_strdup_printf ("<< /Length %" G_GSIZE_FORMAT " >>\nstream\n%s\nendstream",
@@ -1009,8 +1047,8 @@ make_pdf (void)
   g_string_append_printf (pdf, "xref\n0 %" G_GSIZE_FORMAT "\n0000000000 65535 f \n", G_N_ELEMENTS (objects) + 1);
   for (gsize i = 0; i < G_N_ELEMENTS (objects); i++)
     g_string_append_printf (pdf, "%010" G_GSIZE_FORMAT " 00000 n \n", offsets[i]);
-  g_string_append_printf (pdf, "trailer\n<< /Size %" G_GSIZE_FORMAT " /Root 1 0 R >>\nstartxref\n%" G_GSIZE_FORMAT
-                          "\n%%%%EOF\n", G_N_ELEMENTS (objects) + 1, xref);
+  g_string_append_printf (pdf, "trailer\n<< /Size %" G_GSIZE_FORMAT " /Root 1 0 R%s >>\nstartxref\n%" G_GSIZE_FORMAT
+                          "\n%%%%EOF\n", G_N_ELEMENTS (objects) + 1, trailer_extra, xref);
   return g_string_free_to_bytes (pdf);
 }
 
@@ -1032,7 +1070,9 @@ verify_pdf (TekenTestCa *ca,
 static void
 test_verify_pdf (void)
 {
-  g_autoptr(GBytes) unsigned_pdf = make_pdf ();
+  g_autoptr(GBytes) unsigned_pdf = make_pdf ("");
+  g_autoptr(GBytes) encrypted_pdf = make_pdf (" /Encrypt << /Filter /Standard /V 2 /R 3 /O <00> /U <00> /P -4 >>");
+  g_autoptr(JsonObject) encrypted = NULL;
   g_autofree char *input = teken_test_ca_path (t.ca, "letter.pdf");
   g_autofree char *output = teken_test_ca_path (t.ca, "letter-signed.pdf");
   g_autoptr(TekenPdfDocument) document = NULL;
@@ -1140,6 +1180,8 @@ test_verify_pdf (void)
 
   not_pdf = verify_pdf (t.ca, not_a_pdf, NULL, &status);
   assert_error (not_pdf, status, 422, 8501, "pdf_unreadable");
+  encrypted = verify_pdf (t.ca, encrypted_pdf, NULL, &status);
+  assert_error (encrypted, status, 422, 8502, "pdf_encrypted");
   bad_base64 = teken_test_ca_client_post (t.ca, "/api/v2/verify/pdf", "{\"file\": \"!!not base64!!\"}", &status);
   assert_error (bad_base64, status, 400, 4015, "field_invalid");
   missing = teken_test_ca_client_post (t.ca, "/api/v2/verify/pdf", "{\"password\": null}", &status);
@@ -1361,6 +1403,36 @@ test_revoke_and_reissue (void)
   g_assert_cmpuint (status, ==, 200);
   g_assert_cmpstr (json_object_get_string_member (confirmed, "name"), ==, "AGUS PRATAMA");
 
+  /* The e-mail too: listed (8102), unused (8103); the link goes to the new address. */
+  {
+    g_autofree char *taken_json = g_strdup_printf ("{\"email\": \"%s\"}", budi.email);
+    g_autoptr(JsonObject) unlisted = call (t.ca, "PATCH", API "/account/profile", "{\"email\": \"agus@example.com\"}",
+                                           t.agus_access, &status);
+    g_autoptr(JsonObject) taken = NULL;
+    g_autoptr(JsonObject) moved = NULL;
+    g_autoptr(JsonObject) applied = NULL;
+    g_autofree char *move_token = NULL;
+    g_autofree char *move_confirm = NULL;
+
+    assert_error (unlisted, status, 422, 8102, "email_domain_not_allowed");
+    g_assert_cmpstr (json_object_get_string_member (details_of (unlisted), "example_domain"), ==,
+                     "asn.kotacontoh.go.id");
+    taken = call (t.ca, "PATCH", API "/account/profile", taken_json, t.agus_access, &status);
+    assert_error (taken, status, 409, 8103, "email_already_registered");
+    moved = call (t.ca, "PATCH", API "/account/profile", "{\"email\": \"" AGUS_NEW_EMAIL "\"}", t.agus_access,
+                  &status);
+    g_assert_cmpuint (status, ==, 202);
+    g_assert_nonnull (json_object_get_object_member (json_object_get_object_member (
+                        json_object_get_object_member (moved, "pending_update"), "changes"), "email"));
+    g_assert_cmpuint (teken_test_ca_count_mail (t.ca, agus.email, "confirm_update"), ==, 1);
+    move_token = mail_token (t.ca, AGUS_NEW_EMAIL, "confirm_update");
+    move_confirm = g_strdup_printf ("{\"token\": \"%s\"}", move_token);
+    applied = call (t.ca, "POST", API "/account/profile/confirm", move_confirm, NULL, &status);
+    g_assert_cmpuint (status, ==, 200);
+    g_assert_cmpstr (json_object_get_string_member (applied, "email"), ==, AGUS_NEW_EMAIL);
+    assert_mail (t.ca, AGUS_NEW_EMAIL, "update_applied");
+  }
+
   no_agreement = call (t.ca, "POST", API "/certificates/reissue", "{}", t.agus_access, &status);
   assert_error (no_agreement, status, 422, 8120, "agreement_required");
   asked = call (t.ca, "POST", API "/certificates/reissue", "{\"holder_agreement_version\": \"2026.1\"}",
@@ -1392,6 +1464,19 @@ test_revoke_and_reissue (void)
   g_assert_true (json_object_get_null_member (request, "decision"));
   other_agency = call (t.ca, "GET", request_path, NULL, t.sampel_access, &status);
   assert_error (other_agency, status, 403, 8003, "forbidden");
+  {
+    g_autofree char *selfie_path = g_strconcat (request_path, "/selfie", NULL);
+    g_autoptr(JsonObject) no_selfie = call (t.ca, "GET", selfie_path, NULL, t.verifier_access, &status);
+    g_autoptr(JsonObject) no_request = NULL;
+    g_autoptr(JsonObject) no_holder = NULL;
+
+    /* A re-issue after a seeded certificate has no selfie. */
+    assert_error (no_selfie, status, 404, 8004, "not_found");
+    no_request = call (t.ca, "GET", API "/verifier/requests/req_nothing", NULL, t.verifier_access, &status);
+    assert_error (no_request, status, 404, 8004, "not_found");
+    no_holder = call (t.ca, "GET", API "/verifier/holders/acc_nothing", NULL, t.verifier_access, &status);
+    assert_error (no_holder, status, 404, 8004, "not_found");
+  }
 
   reject_path = g_strconcat (request_path, "/reject", NULL);
   no_note = call (t.ca, "POST", reject_path, "{}", t.verifier_access, &status);
@@ -1407,7 +1492,7 @@ test_revoke_and_reissue (void)
   assert_error (decided_again, status, 409, 8601, "request_already_decided");
   account = call (t.ca, "GET", API "/account", NULL, t.agus_access, &status);
   g_assert_cmpstr (json_object_get_string_member (account, "status"), ==, "REVOKE");
-  mail = teken_test_ca_find_mail (t.ca, agus.email, "verification_rejected", NULL);
+  mail = teken_test_ca_find_mail (t.ca, AGUS_NEW_EMAIL, "verification_rejected", NULL);
   g_assert_nonnull (mail);
   link = mail_header (mail, "X-Teken-Link");
   g_assert_cmpstr (link, ==, "teken://certificate");
@@ -1446,13 +1531,14 @@ test_revoke_and_reissue (void)
   after = call (t.ca, "GET", API "/account", NULL, t.agus_access, &status);
   g_assert_cmpstr (json_object_get_string_member (after, "status"), ==, "NEW");
   g_free (token);
-  token = mail_token (t.ca, agus.email, "set_passphrase");
+  token = mail_token (t.ca, AGUS_NEW_EMAIL, "set_passphrase");
   g_assert_nonnull (token);
 }
 
 static char *
-run_admin (const char * const *arguments,
-           int                 expected)
+run_admin_with_input (const char * const *arguments,
+                      const char         *input,
+                      int                 expected)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   char *output = NULL;
@@ -1463,8 +1549,15 @@ run_admin (const char * const *arguments,
   for (gsize i = 0; arguments[i] != NULL; i++)
     g_ptr_array_add (argv, (char *) arguments[i]);
   g_ptr_array_add (argv, NULL);
-  g_assert_cmpint (run_tool ((const char * const *) argv->pdata, NULL, &output), ==, expected);
+  g_assert_cmpint (run_tool ((const char * const *) argv->pdata, input, &output), ==, expected);
   return output;
+}
+
+static char *
+run_admin (const char * const *arguments,
+           int                 expected)
+{
+  return run_admin_with_input (arguments, NULL, expected);
 }
 
 /* Suspension (§8, 54–55) over HTTP and from `teken-ca admin`, checked by
@@ -1613,6 +1706,82 @@ test_suspend (void)
   g_assert_nonnull (strstr (audit, "\"action\":\"unsuspend\""));
   g_assert_nonnull (strstr (audit, "\"by\":\"teken-ca admin\""));
   g_assert_nonnull (strstr (audit, "\"action\":\"reject\""));
+}
+
+/* An ASN who moves agency (§7.10): once revoked, the new e-mail's agency
+ * must be the NIP's (8111); as non-ASN the move is possible. */
+static void
+test_agency_move (void)
+{
+  guint status = 0;
+  g_autofree char *access = login (t.ca, rudi.email, rudi.password, rudi.secret);
+  g_autofree char *revoke_json = g_strdup_printf ("{\"reason\": \"affiliationChanged\", \"confirmation\": \"CABUT\","
+                                                  " \"password\": \"%s\"}", rudi.password);
+  g_autoptr(JsonObject) revoked = call (t.ca, "POST", API "/certificates/current/revoke", revoke_json, access, &status);
+  g_autoptr(JsonObject) mismatch = NULL;
+  g_autoptr(JsonObject) missing = NULL;
+  g_autoptr(JsonObject) moved = NULL;
+  JsonObject *changes;
+
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (revoked, "status"), ==, "REVOKE");
+  mismatch = call (t.ca, "PATCH", API "/account/profile", "{\"email\": \"rudi.hartono@pns.kotacontoh.go.id\"}",
+                   access, &status);
+  assert_error (mismatch, status, 422, 8111, "nip_agency_mismatch");
+  g_assert_cmpstr (json_object_get_string_member (details_of (mismatch), "agency"), ==, "Pemerintah Kabupaten Sampel");
+  missing = call (t.ca, "PATCH", API "/account/profile",
+                  "{\"email\": \"rudi.hartono@pns.kotacontoh.go.id\", \"employment\": {\"kind\": \"non_asn\"}}",
+                  access, &status);
+  g_assert_cmpuint (status, ==, 202);
+  changes = json_object_get_object_member (json_object_get_object_member (missing, "pending_update"), "changes");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (changes, "agency"), "to"), ==,
+                   "Pemerintah Kota Contoh");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (changes, "employment.nip"), "to"), ==,
+                   rudi.nik);
+  moved = call (t.ca, "DELETE", API "/account/profile/pending", NULL, access, &status);
+  g_assert_cmpuint (status, ==, 204);
+  remember (access);
+}
+
+/* `teken-ca admin`: a new verifier (password on standard input), who
+ * signs in with a TOTP set-up, and the request list. */
+static void
+test_admin (void)
+{
+  const char * const add[] = { "verifier", "add", "citra.verifikator@asn.kotacontoh.go.id", "--name",
+                               "CITRA VERIFIKATOR CONTOH", "--agency", "Pemerintah Kota Contoh", NULL };
+  const char * const add_elsewhere[] = { "verifier", "add", "dani@asn.kotacontoh.go.id", "--name", "DANI",
+                                         "--agency", "Pemerintah Kabupaten Sampel", NULL };
+  const char * const requests[] = { "requests", "--state", "approved", NULL };
+  const char * const unknown[] = { "request", "req_nothing", NULL };
+  const char * const usage[] = { "frobnicate", NULL };
+  g_autofree char *output = run_admin_with_input (add, "Verif-Citra6!\n", 0);
+  g_autofree char *weak = NULL;
+  g_autofree char *elsewhere = NULL;
+  g_autofree char *listed = NULL;
+  g_autofree char *missing = NULL;
+  g_autofree char *wrong = NULL;
+  g_autoptr(JsonObject) step1 = NULL;
+  guint status = 0;
+
+  remember ("Verif-Citra6!");
+  g_assert_nonnull (strstr (output, "\"role\" : \"verifier\""));
+  step1 = call (t.ca, "POST", API "/auth/login",
+                "{\"username\": \"citra.verifikator@asn.kotacontoh.go.id\", \"password\": \"Verif-Citra6!\"}",
+                NULL, &status);
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_cmpstr (json_object_get_string_member (step1, "next"), ==, "totp_setup");
+  remember (json_object_get_string_member (step1, "login_token"));
+  remember (json_object_get_string_member (json_object_get_object_member (step1, "totp_setup"), "secret"));
+
+  weak = run_admin_with_input (add, "lemah\n", 1);
+  elsewhere = run_admin_with_input (add_elsewhere, "Verif-Dani7!\n", 1);
+  listed = run_admin (requests, 0);
+  g_assert_nonnull (strstr (listed, "\"kind\" : \"reissue\""));
+  g_assert_nonnull (strstr (listed, "\"state\" : \"approved\""));
+  g_assert_null (strstr (listed, "\"state\" : \"pending\""));
+  missing = run_admin (unknown, 1);
+  wrong = run_admin (usage, 2);
 }
 
 /* §6.3 after a lock-out: the mail, a new password, devices cleared, TOTP
@@ -2007,6 +2176,8 @@ main (int    argc,
   g_test_add_func ("/ca-lifecycle/profile-update", test_profile_update);
   g_test_add_func ("/ca-lifecycle/revoke-and-reissue", test_revoke_and_reissue);
   g_test_add_func ("/ca-lifecycle/suspend", test_suspend);
+  g_test_add_func ("/ca-lifecycle/agency-move", test_agency_move);
+  g_test_add_func ("/ca-lifecycle/admin", test_admin);
   g_test_add_func ("/ca-lifecycle/password-reset", test_password_reset);
   g_test_add_func ("/ca-lifecycle/key-lock-and-reset", test_key_lock_and_reset);
   g_test_add_func ("/ca-lifecycle/no-secrets-logged", test_no_secrets_logged);
