@@ -470,12 +470,13 @@ teken_ca_handle_device_remove (Request    *request,
   g_autoptr(GError) error = NULL;
   TekenCaDevice *device;
 
-  if (account == NULL || (device = find_device (request, devices)) == NULL)
+  if (account == NULL)
     {
-      if (account == NULL)
-        teken_ca_respond_error (request, 8004, NULL);
+      teken_ca_respond_error (request, 8004, NULL);
       return;
     }
+  if ((device = find_device (request, devices)) == NULL)
+    return;
   if (devices->len <= 1)
     {
       teken_ca_respond_error (request, 8207, NULL);
