@@ -24,6 +24,7 @@
 #include <openssl/x509.h>
 
 #include "teken-holder-rules.h"
+#include "teken-ca-admin.h"
 #include "teken-ca-auth.h"
 #include "teken-ca-authority.h"
 #include "teken-ca-server.h"
@@ -437,20 +438,23 @@ load_seed (TekenCaStore      *store,
                                                     "position", "city", "province", NULL };
   static const char * const agency_columns[] = { "agency", "email_domain", NULL };
   static const char * const holder_columns[] = { "nik", "email", "nip", "passphrase", "password",
-                                                 "totp_secret", "device_name", "unit", "position",
-                                                 "city", "province", "title_prefix", "title_suffix",
-                                                 "phone", NULL };
+                                                 "totp_secret", "device_name", "unit", "position", "city",
+                                                 "province", "title_prefix", "title_suffix", "phone", NULL };
+  static const char * const verifier_columns[] = { "email", "name", "agency", "password", "totp_secret", NULL };
   g_auto(Csv) population = { 0 };
   g_auto(Csv) personnel = { 0 };
   g_auto(Csv) agencies = { 0 };
   g_auto(Csv) holders = { 0 };
+  g_auto(Csv) verifiers = { 0 };
   struct { const char *key; const char * const *columns; Csv *csv; gboolean optional; } files[] = {
     { "population", population_columns, &population, FALSE },
     { "personnel", personnel_columns, &personnel, FALSE },
     { "agencies", agency_columns, &agencies, FALSE },
     { "holders", holder_columns, &holders, TRUE },
+    { "verifiers", verifier_columns, &verifiers, TRUE },
   };
   g_autofree char *holders_path = NULL;
+  g_autofree char *verifiers_path = NULL;
 
   if (!g_key_file_load_from_file (seed, seed_path, G_KEY_FILE_NONE, error))
     return FALSE;
@@ -473,6 +477,8 @@ load_seed (TekenCaStore      *store,
         return FALSE;
       if (files[i].csv == &holders)
         holders_path = g_steal_pointer (&path);
+      else if (files[i].csv == &verifiers)
+        verifiers_path = g_steal_pointer (&path);
     }
 
   for (guint r = 0; r < agencies.rows->len; r++)
@@ -506,9 +512,14 @@ load_seed (TekenCaStore      *store,
   if (!load_agreements (store, seed, base, seed_path, error))
     return FALSE;
 
+  if ((holders.rows != NULL && holders.rows->len > 0) || (verifiers.rows != NULL && verifiers.rows->len > 0))
+    g_printerr (_("teken-ca: warning: the seed holds demo passphrases; never use it for a real deployment.\n"));
+  for (guint r = 0; verifiers.rows != NULL && r < verifiers.rows->len; r++)
+    if (!teken_ca_seed_verifier (store, server_key, g_ptr_array_index (verifiers.rows, r), verifiers_path,
+                                 g_array_index (verifiers.lines, int, r), error))
+      return FALSE;
   if (holders.rows != NULL && holders.rows->len > 0)
     {
-      g_printerr (_("teken-ca: warning: the seed holds demo passphrases; never use it for a real deployment.\n"));
       for (guint r = 0; r < holders.rows->len; r++)
         if (!add_holder (store, authority, server_key, g_ptr_array_index (holders.rows, r), holders_path,
                          g_array_index (holders.lines, int, r), error))
@@ -790,8 +801,11 @@ main (int    argc,
     return run_init (argc - 1, argv + 1);
   if (argc >= 2 && g_str_equal (argv[1], "serve"))
     return run_serve (argc - 1, argv + 1);
+  if (argc >= 2 && g_str_equal (argv[1], "admin"))
+    return teken_ca_admin_run (argc - 1, argv + 1);
 
   g_printerr (_("Usage: teken-ca init DATADIR [--seed FILE]\n"
-                "       teken-ca serve DATADIR [--address 127.0.0.1] [--port 8443]\n"));
+                "       teken-ca serve DATADIR [--address 127.0.0.1] [--port 8443]\n"
+                "       teken-ca admin DATADIR COMMAND … (teken-ca admin --help)\n"));
   return 2;
 }

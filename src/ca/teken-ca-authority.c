@@ -51,6 +51,7 @@ struct _TekenCaAuthority
   TS_RESP_CTX *ts;
   GBytes *crl;
   gint64 crl_made_at;
+  gint64 crl_epoch;             /* TEKEN_CA_REVOCATION_EPOCH when it was made */
   GBytes *root_crl;
   gint64 root_crl_made_at;
 };
@@ -758,10 +759,14 @@ teken_ca_authority_get_crl (TekenCaAuthority  *self,
   GBytes **cache = root ? &self->root_crl : &self->crl;
   gint64 *made_at = root ? &self->root_crl_made_at : &self->crl_made_at;
   gint64 now = g_get_real_time ();
+  gint64 epoch = root ? 0 : teken_ca_store_get_revocation_epoch (self->store);
   GBytes *result = NULL;
   gboolean failed = FALSE;
 
   g_mutex_lock (&self->lock);
+  /* Revocations made by another process (teken-ca admin) show too. */
+  if (!root && *cache != NULL && epoch != self->crl_epoch)
+    g_clear_pointer (cache, g_bytes_unref);
   if (*cache == NULL || now - *made_at > CRL_REFRESH)
     {
       g_autoptr(GPtrArray) revoked = root ? NULL : teken_ca_store_list_revoked (self->store);
@@ -774,6 +779,8 @@ teken_ca_authority_get_crl (TekenCaAuthority  *self,
           g_clear_pointer (cache, g_bytes_unref);
           *cache = crl;
           *made_at = now;
+          if (!root)
+            self->crl_epoch = epoch;
         }
       else
         failed = TRUE;

@@ -150,6 +150,7 @@ append_links (GString    *out,
 static char *
 compose (TekenCaMailer        *self,
          const MailTemplate   *template,
+         const char           *action,
          const char           *to,
          const char           *token,
          gint64                expires_at,
@@ -163,17 +164,17 @@ compose (TekenCaMailer        *self,
   g_autofree char *url = NULL;
   GString *out = g_string_new (NULL);
 
-  if (template->action != NULL)
+  if (action != NULL)
     {
       if (template->has_token)
         {
-          uri = g_strdup_printf ("teken://%s?token=%s", template->action, token);
-          url = g_strdup_printf ("%s/link/%s?token=%s", self->public_url, template->action, token);
+          uri = g_strdup_printf ("teken://%s?token=%s", action, token);
+          url = g_strdup_printf ("%s/link/%s?token=%s", self->public_url, action, token);
         }
       else
         {
-          uri = g_strdup_printf ("teken://%s", template->action);
-          url = g_strdup_printf ("%s/link/%s", self->public_url, template->action);
+          uri = g_strdup_printf ("teken://%s", action);
+          url = g_strdup_printf ("%s/link/%s", self->public_url, action);
         }
     }
 
@@ -350,6 +351,27 @@ teken_ca_mailer_send (TekenCaMailer  *self,
                       const char     *code,
                       GError        **error)
 {
+  return teken_ca_mailer_send_with_action (self, to, purpose, NULL, token, expires_at, code, error);
+}
+
+/**
+ * teken_ca_mailer_send_with_action:
+ * @action: (nullable): the teken:// action of a link without a token, in
+ *   place of the purpose's usual one (`verification_rejected` points at
+ *   `certificate` once there was a certificate)
+ *
+ * Like teken_ca_mailer_send().
+ */
+char *
+teken_ca_mailer_send_with_action (TekenCaMailer  *self,
+                                  const char     *to,
+                                  const char     *purpose,
+                                  const char     *action,
+                                  const char     *token,
+                                  gint64          expires_at,
+                                  const char     *code,
+                                  GError        **error)
+{
   const MailTemplate *template = find_template (purpose);
   g_autofree char *text = NULL;
   g_autofree char *name = NULL;
@@ -378,7 +400,9 @@ teken_ca_mailer_send (TekenCaMailer  *self,
                           g_random_int (), g_random_int ());
   tmp_path = g_build_filename (tmp_dir, name, NULL);
   new_path = g_build_filename (new_dir, name, NULL);
-  text = compose (self, template, to, token, expires_at, code);
+  text = compose (self, template,
+                  action != NULL && template->action != NULL && !template->has_token ? action : template->action,
+                  to, token, expires_at, code);
 
   if (!write_synced (tmp_path, text, error))
     return NULL;

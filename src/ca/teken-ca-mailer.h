@@ -26,5 +26,13 @@ char          *teken_ca_mailer_send           (TekenCaMailer  *self,
                                                gint64          expires_at,
                                                const char     *code,
                                                GError        **error);
+char          *teken_ca_mailer_send_with_action (TekenCaMailer *self,
+                                                 const char    *to,
+                                                 const char    *purpose,
+                                                 const char    *action,
+                                                 const char    *token,
+                                                 gint64         expires_at,
+                                                 const char    *code,
+                                                 GError       **error);
 
 G_END_DECLS

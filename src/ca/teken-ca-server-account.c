@@ -38,16 +38,6 @@ static const struct
   { "cessationOfOperation", 5 },
 };
 
-static const struct
-{
-  const char *name;
-  int code;
-} reason_names[] = {
-  { "unspecified", 0 }, { "keyCompromise", 1 }, { "cACompromise", 2 }, { "affiliationChanged", 3 },
-  { "superseded", 4 }, { "cessationOfOperation", 5 }, { "certificateHold", 6 },
-  { "privilegeWithdrawn", 9 },
-};
-
 static void
 respond_locked (Request *request,
                 gint64   locked_until)
@@ -95,6 +85,7 @@ count_login_failure (Request        *request,
   else
     {
       g_message ("account %s locked until %" G_GINT64_FORMAT, account->public_id, locked_until);
+      teken_ca_send_notice (self, account->email, "account_locked");
       respond_locked (request, locked_until);
     }
 }
@@ -310,6 +301,9 @@ teken_ca_add_token_pair (Request        *request,
   gint64 now = teken_ca_now_seconds ();
   gint64 refresh_expires;
 
+  /* Verifier accounts sign in the same way and get their own scope (§6.1). */
+  if (g_str_equal (scope, "account") && g_strcmp0 (account->role, "verifier") == 0)
+    scope = "verifier";
   if (session_id == 0)
     {
       session_id = teken_ca_store_add_session (self->store, account->id, scope, now, &error);
@@ -520,6 +514,8 @@ teken_ca_handle_login_totp (Request    *request,
     }
   if (!reset_login_failures (request, account))
     return;
+  if (login->sealed_setup_secret != NULL)
+    teken_ca_send_notice (self, account->email, "device_added");
   respond_token_pair (request, account, "account", 0, 0);
 }
 
@@ -593,184 +589,19 @@ teken_ca_handle_logout (Request    *request,
   soup_server_message_set_status (request->msg, SOUP_STATUS_NO_CONTENT, NULL);
 }
 
-static X509 *
-certificate_x509 (TekenCaCertificate *cert)
-{
-  const guint8 *p = g_bytes_get_data (cert->der, NULL);
-
-  return d2i_X509 (NULL, &p, (long) g_bytes_get_size (cert->der));
-}
-
-static char *
-name_to_string (const X509_NAME *name)
-{
-  g_autoptr(BIO) bio = BIO_new (BIO_s_mem ());
-  char *data = NULL;
-  long length;
-
-  /* RFC 2253 order is RFC 4514's: most specific first. */
-  X509_NAME_print_ex (bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB);
-  length = BIO_get_mem_data (bio, &data);
-  return g_strndup (data, length);
-}
-
-static void
-add_name_entry (JsonBuilder     *b,
-                const char      *member,
-                const X509_NAME *name,
-                int              nid)
-{
-  int index = X509_NAME_get_index_by_NID (name, nid, -1);
-  unsigned char *utf8 = NULL;
-
-  json_builder_set_member_name (b, member);
-  if (index >= 0 &&
-      ASN1_STRING_to_UTF8 (&utf8, X509_NAME_ENTRY_get_data (X509_NAME_get_entry (name, index))) >= 0)
-    {
-      json_builder_add_string_value (b, (const char *) utf8);
-      OPENSSL_free (utf8);
-    }
-  else
-    json_builder_add_null_value (b);
-}
-
-static const char *
-reason_name (int code)
-{
-  for (gsize i = 0; i < G_N_ELEMENTS (reason_names); i++)
-    if (reason_names[i].code == code)
-      return reason_names[i].name;
-  return "unspecified";
-}
-
-/* The Certificate object of docs/api.md §7.3. */
-gboolean
-teken_ca_add_certificate_object (JsonBuilder        *b,
-                                 TekenCaCertificate *cert,
-                                 gboolean            current,
-                                 const char         *status)
-{
-  g_autoptr(X509) x509 = certificate_x509 (cert);
-  g_autofree char *subject = NULL;
-  g_autofree char *issuer = NULL;
-  g_autofree char *fingerprint = NULL;
-  guint8 digest[EVP_MAX_MD_SIZE];
-  unsigned int digest_length = 0;
-  gint64 now = teken_ca_now_seconds ();
-  gint64 days_left;
-
-  if (x509 == NULL || !X509_digest (x509, EVP_sha256 (), digest, &digest_length))
-    return FALSE;
-  subject = name_to_string (X509_get_subject_name (x509));
-  issuer = name_to_string (X509_get_issuer_name (x509));
-  {
-    GString *hex = g_string_new (NULL);
-
-    for (unsigned int i = 0; i < digest_length; i++)
-      g_string_append_printf (hex, "%02X", digest[i]);
-    fingerprint = g_string_free (hex, FALSE);
-  }
-  /* Whole days until not_after: 0 on the last day, negative after. */
-  days_left = cert->not_after >= now ? (cert->not_after - now) / 86400
-                                     : -((now - cert->not_after + 86399) / 86400);
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "id");
-  json_builder_add_string_value (b, cert->public_id);
-  json_builder_set_member_name (b, "current");
-  json_builder_add_boolean_value (b, current);
-  json_builder_set_member_name (b, "status");
-  json_builder_add_string_value (b, status);
-  json_builder_set_member_name (b, "serial");
-  json_builder_add_string_value (b, cert->serial);
-  json_builder_set_member_name (b, "subject");
-  json_builder_add_string_value (b, subject);
-  add_name_entry (b, "common_name", X509_get_subject_name (x509), NID_commonName);
-  add_name_entry (b, "email", X509_get_subject_name (x509), NID_pkcs9_emailAddress);
-  add_name_entry (b, "organization", X509_get_subject_name (x509), NID_organizationName);
-  json_builder_set_member_name (b, "issuer");
-  json_builder_add_string_value (b, issuer);
-  add_time_or_null (b, "not_before", cert->not_before);
-  add_time_or_null (b, "not_after", cert->not_after);
-  json_builder_set_member_name (b, "days_left");
-  json_builder_add_int_value (b, days_left);
-  add_time_or_null (b, "revoked_at", cert->revoked_at);
-  json_builder_set_member_name (b, "revocation_reason");
-  if (cert->revoked_at != 0)
-    json_builder_add_string_value (b, reason_name (cert->revocation_reason));
-  else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "fingerprint_sha256");
-  json_builder_add_string_value (b, fingerprint);
-  json_builder_end_object (b);
-  return TRUE;
-}
-
-void
-teken_ca_add_string_or_null (JsonBuilder *b,
-                             const char  *member,
-                             const char  *value)
-{
-  json_builder_set_member_name (b, member);
-  if (value != NULL)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
-/* docs/api.md §6.4. Members that belong to later phases (titles, phone,
- * employment, pending update) are present and null. */
+/* docs/api.md §6.4. */
 void
 teken_ca_handle_account (Request    *request,
                          JsonObject *body)
 {
-  TekenCaServer *self = request->server;
-  g_autoptr(TekenCaAccount) account = teken_ca_store_get_account (self->store, request->account_id);
-  g_autoptr(TekenCaCertificate) cert = NULL;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
-  const char *status;
-  const char *cannot_sign = NULL;
+  g_autoptr(TekenCaAccount) account = teken_ca_store_get_account (request->server->store, request->account_id);
 
   if (account == NULL)
     {
       teken_ca_respond_error (request, 8004, NULL);
       return;
     }
-  status = teken_ca_derive_status (self, account, &cert);
-  if (!g_str_equal (status, "ISSUE"))
-    cannot_sign = "status";
-  else if (g_strcmp0 (account->verification, "VERIFIED") != 0)
-    cannot_sign = "update_pending";
-  else if (cert == NULL || cert->key_failures >= TEKEN_CA_PASSPHRASE_ATTEMPTS)
-    cannot_sign = "key_locked";
-
-  json_builder_begin_object (b);
-  teken_ca_add_string_or_null (b, "id", account->public_id);
-  teken_ca_add_string_or_null (b, "role", "holder");
-  teken_ca_add_string_or_null (b, "nik", account->nik);
-  teken_ca_add_string_or_null (b, "username", account->email);
-  teken_ca_add_string_or_null (b, "email", account->email);
-  teken_ca_add_string_or_null (b, "name", account->name);
-  teken_ca_add_string_or_null (b, "title_prefix", NULL);
-  teken_ca_add_string_or_null (b, "title_suffix", NULL);
-  teken_ca_add_string_or_null (b, "phone", NULL);
-  teken_ca_add_string_or_null (b, "agency", account->agency);
-  json_builder_set_member_name (b, "employment");
-  json_builder_add_null_value (b);
-  teken_ca_add_string_or_null (b, "status", status);
-  teken_ca_add_string_or_null (b, "verification_status", account->verification);
-  teken_ca_add_string_or_null (b, "enrollment_step", account->current_certificate != 0 ? "done" : NULL);
-  json_builder_set_member_name (b, "can_sign");
-  json_builder_add_boolean_value (b, cannot_sign == NULL);
-  teken_ca_add_string_or_null (b, "cannot_sign_reason", cannot_sign);
-  teken_ca_add_string_or_null (b, "current_certificate_id", cert != NULL ? cert->public_id : NULL);
-  json_builder_set_member_name (b, "pending_update");
-  json_builder_add_null_value (b);
-  json_builder_end_object (b);
-
-  root = json_builder_get_root (b);
-  teken_ca_set_json_response (request, SOUP_STATUS_OK, root);
+  teken_ca_respond_account (request, SOUP_STATUS_OK, account, NULL);
 }
 
 /* docs/api.md §7.6: the holder revokes the current certificate, for good.
@@ -844,14 +675,24 @@ teken_ca_handle_revoke (Request    *request,
       return;
     }
 
-  if (!teken_ca_store_revoke_certificate (self->store, cert->id, teken_ca_now_seconds (), reason, &error))
+  if (!teken_ca_store_begin (self->store, &error))
     {
+      g_warning ("%s", error->message);
+      teken_ca_respond_error (request, 8010, NULL);
+      return;
+    }
+  if (!teken_ca_store_revoke_certificate (self->store, cert->id, teken_ca_now_seconds (), reason, &error) ||
+      !teken_ca_store_set_otp_key (self->store, cert->id, NULL, &error) ||
+      !teken_ca_store_commit (self->store, &error))
+    {
+      teken_ca_store_rollback (self->store);
       g_warning ("%s", error->message);
       teken_ca_respond_error (request, 8010, NULL);
       return;
     }
   teken_ca_authority_invalidate_crl (self->authority);
   g_message ("certificate %s revoked by its holder (%s)", cert->serial, reason_text);
+  teken_ca_send_notice (self, account->email, "certificate_revoked");
 
   revoked = teken_ca_store_get_certificate (self->store, cert->id);
   b = json_builder_new ();
@@ -859,7 +700,7 @@ teken_ca_handle_revoke (Request    *request,
   json_builder_set_member_name (b, "status");
   json_builder_add_string_value (b, "REVOKE");
   json_builder_set_member_name (b, "certificate");
-  if (revoked == NULL || !teken_ca_add_certificate_object (b, revoked, TRUE, "REVOKE"))
+  if (revoked == NULL || !teken_ca_add_certificate_object (b, self, account, revoked, FALSE))
     {
       teken_ca_respond_error (request, 8010, NULL);
       return;
@@ -868,4 +709,44 @@ teken_ca_handle_revoke (Request    *request,
 
   root = json_builder_get_root (b);
   teken_ca_set_json_response (request, SOUP_STATUS_OK, root);
+}
+
+/* For the other parts of the server (teken-ca-server-private.h). */
+gboolean
+teken_ca_check_password (Request        *request,
+                         TekenCaAccount *account,
+                         TekenSecret    *password,
+                         int             code)
+{
+  return check_password (request, account, password, code);
+}
+
+void
+teken_ca_count_login_failure (Request        *request,
+                              TekenCaAccount *account,
+                              int             code,
+                              JsonObject     *details)
+{
+  count_login_failure (request, account, code, details);
+}
+
+gboolean
+teken_ca_reset_login_failures (Request        *request,
+                               TekenCaAccount *account)
+{
+  return reset_login_failures (request, account);
+}
+
+void
+teken_ca_add_totp_setup (JsonBuilder *b,
+                         const char  *secret,
+                         const char  *account_name)
+{
+  add_totp_setup (b, secret, account_name);
+}
+
+gboolean
+teken_ca_is_valid_device_name (const char *name)
+{
+  return is_valid_device_name (name);
 }

@@ -1126,6 +1126,7 @@ teken_ca_handle_submit (Request    *request,
   const char *holder_version;
   const char *status;
   const char *outcome;
+  gboolean review = FALSE;
 
   if (account == NULL)
     return;
@@ -1209,14 +1210,16 @@ teken_ca_handle_submit (Request    *request,
     }
   else if (g_str_equal (outcome, "review"))
     {
-      /* Undecided: a person at the agency looks at the selfie. */
+      /* Undecided: a person at the agency looks at the selfie (§8). */
       if (!teken_ca_store_set_account_text (self->store, account->id, "workflow", "WAITING_FOR_VERIFICATION",
                                             &error) ||
-          !teken_ca_store_set_account_text (self->store, account->id, "rejection", NULL, &error))
+          !teken_ca_store_set_account_text (self->store, account->id, "rejection", NULL, &error) ||
+          !teken_ca_create_request (self, account, "enrollment_review", "NO_CERTIFICATE", NULL, &error))
         {
           respond_store_failure (request, error);
           return;
         }
+      review = TRUE;
     }
   else
     {
@@ -1235,6 +1238,8 @@ teken_ca_handle_submit (Request    *request,
     }
   if (rejection != NULL)
     teken_ca_send_notice (self, account->email, "verification_rejected");
+  if (review)
+    teken_ca_notify_verifiers (self, account);
   g_message ("account %s submitted: %s", account->public_id, outcome != NULL ? outcome : "verified");
 
   saved = teken_ca_store_get_account (self->store, account->id);
@@ -1349,7 +1354,7 @@ teken_ca_handle_set_passphrase (Request    *request,
   json_builder_set_member_name (b, "status");
   json_builder_add_string_value (b, "ISSUE");
   json_builder_set_member_name (b, "certificate");
-  if (cert == NULL || !teken_ca_add_certificate_object (b, cert, TRUE, "ISSUE"))
+  if (cert == NULL || !teken_ca_add_certificate_object (b, self, account, cert, FALSE))
     json_builder_add_null_value (b);
   json_builder_end_object (b);
   root = json_builder_get_root (b);

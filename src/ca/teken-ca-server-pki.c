@@ -57,6 +57,8 @@ teken_ca_handle_chain (Request    *request,
       return;
     }
   account = teken_ca_store_find_account_by_nik (self->store, nik);
+  if (!teken_ca_acts_for (request, account))
+    return;
   if (account == NULL)
     {
       teken_ca_respond_error (request, 2011, NULL);

@@ -38,6 +38,7 @@ struct _TekenCaServer
   char *dummy_hash;           /* checked for unknown usernames, to take the same time */
   TekenCaMailer *mailer;
   TekenCaSettings settings;
+  guint sweep_id;
 };
 
 #define API_PREFIX "/api/teken/v1"
@@ -46,18 +47,25 @@ struct _TekenCaServer
 #define MAX_SIGN_BODY (256 * 1024)
 #define MAX_PKI_BODY (16 * 1024)
 #define MAX_SELFIE_BODY (4 * 1024 * 1024)  /* the 3 MiB rule of §5.8 answers 8113 below this */
+#define MAX_VERIFY_BODY (40 * 1024 * 1024)
 #define MAX_DOCUMENTS 100
 #define MAX_CMS_SIZE 16384
 #define MAX_SECRET_LENGTH 128
 #define TOTP_ISSUER "Teken CA"
 
+/* Who may call a route (docs/api.md §2.3), as a set: a route that takes
+ * client credentials or a holder's token names both. */
 typedef enum
 {
-  AUTH_NONE,
-  AUTH_CLIENT,
-  AUTH_HOLDER,    /* scope account */
-  AUTH_ENROLL,    /* scope enrollment or account (§2.3) */
+  AUTH_NONE = 0,
+  AUTH_CLIENT = 1 << 0,       /* Basic client_id:client_secret */
+  AUTH_HOLDER = 1 << 1,       /* bearer, scope account */
+  AUTH_ENROLLMENT = 1 << 2,   /* bearer, scope enrollment */
+  AUTH_VERIFIER = 1 << 3,     /* bearer, scope verifier */
 } AuthKind;
+
+/* §2.3's "enroll": the enrollment wizard's token, or a holder's. */
+#define AUTH_ENROLL (AUTH_HOLDER | AUTH_ENROLLMENT)
 
 /* What one request produced, for its log line and its headers. */
 typedef struct
@@ -69,7 +77,7 @@ typedef struct
   int status_code;
   gint64 started;
   gboolean paused;     /* answered later, by a worker's callback */
-  gint64 account_id;   /* AUTH_HOLDER: the token's holder and session */
+  gint64 account_id;   /* bearer tokens: the token's account and session */
   gint64 session_id;
   char scope[16];      /* the token's scope */
   /* Set in a worker thread, which must not touch the message: the answer
@@ -103,13 +111,211 @@ gboolean teken_ca_add_token_pair (Request        *request,
                                   gint64          session_id,
                                   gint64          session_started);
 
+/* teken-ca-server-lifecycle.c: certificates (docs/api.md §7.3–§7.8),
+ * the expiry sweep, and what they share with the other parts. */
+typedef struct
+{
+  X509 *x509;
+  GBytes *der;
+  GBytes *wrapped_key;
+  char *serial;
+  gint64 not_before;
+  gint64 not_after;
+} TekenCaNewCertificate;
+
+void teken_ca_new_certificate_clear (TekenCaNewCertificate *self);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TekenCaNewCertificate, teken_ca_new_certificate_clear)
+
+gboolean teken_ca_make_holder_certificate (TekenCaServer         *self,
+                                           TekenCaAccount        *account,
+                                           TekenSecret           *passphrase,
+                                           TekenCaNewCertificate *out,
+                                           GError               **error);
+gint64 teken_ca_store_holder_certificate (TekenCaServer         *self,
+                                          TekenCaAccount        *account,
+                                          TekenCaNewCertificate *certificate,
+                                          gint64                 superseded,
+                                          GError               **error);
+const char *teken_ca_certificate_status (TekenCaCertificate *cert);
+const char *teken_ca_reason_name (int code);
+int teken_ca_reason_code (const char *name,
+                          gboolean    verifier);
+void teken_ca_respond_reasons (Request  *request,
+                               gboolean  verifier);
 gboolean teken_ca_add_certificate_object (JsonBuilder        *b,
+                                          TekenCaServer      *self,
+                                          TekenCaAccount     *account,
                                           TekenCaCertificate *cert,
-                                          gboolean            current,
-                                          const char         *status);
+                                          gboolean            details);
+void teken_ca_respond_wrong_status (Request            *request,
+                                    const char         *status,
+                                    const char * const *allowed);
+gboolean teken_ca_mail_rate_limited (Request        *request,
+                                     TekenCaAccount *account,
+                                     const char     *purpose);
+gboolean teken_ca_check_agreement (Request    *request,
+                                   JsonObject *body);
+gboolean teken_ca_check_new_passphrase (Request     *request,
+                                        JsonObject  *body,
+                                        const char  *member,
+                                        const char  *confirmation_member);
+gboolean teken_ca_refuse_password_as_passphrase (Request        *request,
+                                                 TekenCaAccount *account,
+                                                 TekenSecret    *passphrase);
+void teken_ca_add_time_or_null (JsonBuilder *b,
+                                const char  *member,
+                                gint64       unix_time);
 void teken_ca_add_string_or_null (JsonBuilder *b,
                                   const char  *member,
                                   const char  *value);
+void teken_ca_sweep (TekenCaServer *self);
+void teken_ca_handle_certificates (Request    *request,
+                                   JsonObject *body);
+void teken_ca_handle_certificate (Request    *request,
+                                  JsonObject *body);
+void teken_ca_handle_passphrase_change_request (Request    *request,
+                                                JsonObject *body);
+void teken_ca_handle_passphrase_change (Request    *request,
+                                        JsonObject *body);
+void teken_ca_handle_passphrase_reset_request (Request    *request,
+                                               JsonObject *body);
+void teken_ca_handle_passphrase_reset (Request    *request,
+                                       JsonObject *body);
+void teken_ca_handle_renew (Request    *request,
+                            JsonObject *body);
+void teken_ca_handle_reissue (Request    *request,
+                              JsonObject *body);
+
+/* teken-ca-server-devices.c: forgotten password and OTP devices (§6.3, §6.5) */
+void teken_ca_handle_password_forgot (Request    *request,
+                                      JsonObject *body);
+void teken_ca_handle_password_reset (Request    *request,
+                                     JsonObject *body);
+void teken_ca_handle_devices (Request    *request,
+                              JsonObject *body);
+void teken_ca_handle_device_add (Request    *request,
+                                 JsonObject *body);
+void teken_ca_handle_device_confirm (Request    *request,
+                                     JsonObject *body);
+void teken_ca_handle_device_rename (Request    *request,
+                                    JsonObject *body);
+void teken_ca_handle_device_remove (Request    *request,
+                                    JsonObject *body);
+
+/* teken-ca-server-profile.c: the Account object (§6.4) and data updates (§7.10) */
+void teken_ca_add_account_object (JsonBuilder    *b,
+                                  TekenCaServer  *self,
+                                  TekenCaAccount *account);
+void teken_ca_respond_account (Request        *request,
+                               guint           http_status,
+                               TekenCaAccount *account,
+                               GPtrArray      *certificates);
+gboolean teken_ca_is_valid_name (const char *name);
+gboolean teken_ca_is_valid_title (const char *title);
+gboolean teken_ca_is_valid_employment_text (const char *text);
+gboolean teken_ca_is_valid_email (const char *email);
+char *teken_ca_normalize_phone (const char *phone);
+void teken_ca_handle_profile_update (Request    *request,
+                                     JsonObject *body);
+void teken_ca_handle_profile_confirm (Request    *request,
+                                      JsonObject *body);
+void teken_ca_handle_profile_resend (Request    *request,
+                                     JsonObject *body);
+void teken_ca_handle_profile_cancel (Request    *request,
+                                     JsonObject *body);
+
+/* teken-ca-server-otp.c: signing with an e-mailed OTP (§7.9, §9.1) */
+void teken_ca_handle_signing_otp (Request    *request,
+                                  JsonObject *body);
+void teken_ca_handle_get_totp (Request    *request,
+                               JsonObject *body);
+gboolean teken_ca_take_signing_otp (Request            *request,
+                                    TekenCaAccount     *account,
+                                    TekenCaCertificate *cert,
+                                    const char         *code,
+                                    guint               documents);
+GBytes *teken_ca_unseal_otp_key (TekenCaServer      *self,
+                                 TekenCaCertificate *cert);
+
+/* teken-ca-server-verifier.c: the agency verifier (§8); the operations
+ * also serve `teken-ca admin`. */
+typedef struct
+{
+  const char *by;          /* the verifier's e-mail, or "teken-ca admin" */
+  const char *agency;      /* NULL: every agency (the local administrator) */
+} TekenCaActor;
+
+gboolean teken_ca_create_request (TekenCaServer  *self,
+                                  TekenCaAccount *account,
+                                  const char     *kind,
+                                  const char     *previous_workflow,
+                                  char          **public_id,
+                                  GError        **error);
+void teken_ca_notify_verifiers (TekenCaServer  *self,
+                                TekenCaAccount *account);
+void teken_ca_audit (TekenCaServer *self,
+                     const char    *by,
+                     const char    *action,
+                     const char    *subject,
+                     const char    *note);
+void teken_ca_add_request_object (JsonBuilder            *b,
+                                  TekenCaServer          *self,
+                                  TekenCaVerifierRequest *request);
+int teken_ca_decide_request (TekenCaServer          *self,
+                             const TekenCaActor     *actor,
+                             TekenCaVerifierRequest *request,
+                             gboolean                approve,
+                             const char             *note,
+                             JsonObject            **details);
+int teken_ca_set_hold (TekenCaServer      *self,
+                       const TekenCaActor *actor,
+                       TekenCaAccount     *holder,
+                       gboolean            hold,
+                       const char         *note,
+                       JsonObject        **details);
+int teken_ca_verifier_revoke (TekenCaServer      *self,
+                              const TekenCaActor *actor,
+                              TekenCaAccount     *holder,
+                              int                 reason,
+                              const char         *note,
+                              JsonObject        **details);
+int teken_ca_verifier_reissue (TekenCaServer      *self,
+                               const TekenCaActor *actor,
+                               TekenCaAccount     *holder,
+                               const char         *note,
+                               JsonObject        **details);
+void teken_ca_handle_verifier_requests (Request    *request,
+                                        JsonObject *body);
+void teken_ca_handle_verifier_request (Request    *request,
+                                       JsonObject *body);
+void teken_ca_handle_verifier_decide (Request    *request,
+                                      JsonObject *body);
+void teken_ca_handle_verifier_search (Request    *request,
+                                      JsonObject *body);
+void teken_ca_handle_verifier_holder (Request    *request,
+                                      JsonObject *body);
+void teken_ca_handle_verifier_holder_action (Request    *request,
+                                             JsonObject *body);
+
+/* teken-ca-server-verify.c: BSrE's verify/pdf (§10) */
+void teken_ca_handle_verify_pdf (Request    *request,
+                                 JsonObject *body);
+
+/* teken-ca-server-account.c, for the files above */
+gboolean teken_ca_check_password (Request        *request,
+                                  TekenCaAccount *account,
+                                  TekenSecret    *password,
+                                  int             code);
+void teken_ca_count_login_failure (Request        *request,
+                                   TekenCaAccount *account,
+                                   int             code,
+                                   JsonObject     *details);
+gboolean teken_ca_reset_login_failures (Request        *request,
+                                        TekenCaAccount *account);
+void teken_ca_add_totp_setup (JsonBuilder *b,
+                              const char  *secret,
+                              const char  *account_name);
+gboolean teken_ca_is_valid_device_name (const char *name);
 
 /* teken-ca-server-enroll.c */
 void teken_ca_handle_register (Request *request, JsonObject *body);
@@ -153,6 +359,7 @@ void teken_ca_set_json_response (Request  *request,
 void teken_ca_respond_error (Request    *request,
                              int         code,
                              JsonObject *details);
+void teken_ca_respond_no_content (Request *request);
 void teken_ca_respond_field_error (Request    *request,
                                    int         code,
                                    const char *field,
@@ -180,6 +387,17 @@ const char *teken_ca_derive_status (TekenCaServer       *self,
 const char *teken_ca_status_message (const char *status);
 char *teken_ca_format_time (gint64 unix_time);
 void teken_ca_log_request (Request *request);
+char *teken_ca_describe_error (int         code,
+                               JsonObject *details);
+gboolean teken_ca_acts_for (Request        *request,
+                            TekenCaAccount *account);
+gboolean teken_ca_mail_link (TekenCaServer  *self,
+                             TekenCaAccount *account,
+                             const char     *to,
+                             const char     *purpose,
+                             const char     *payload,
+                             gint64         *expires_at,
+                             GError        **error);
 gint64 teken_ca_now_seconds (void);
 gboolean teken_ca_get_required_string (Request     *request,
                                        JsonObject  *object,
@@ -210,5 +428,11 @@ TekenSecret *teken_ca_take_secret (JsonObject *body,
                                    const char *member);
 void teken_ca_handle_sign_hash (Request    *request,
                                 JsonObject *body);
+GBytes *teken_ca_unwrap_key (TekenCaServer       *self,
+                             gint64               certificate_id,
+                             TekenSecret         *passphrase,
+                             TekenCaCertificate **cert_out,
+                             int                 *code,
+                             JsonObject         **details);
 
 G_END_DECLS

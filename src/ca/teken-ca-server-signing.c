@@ -40,6 +40,8 @@ teken_ca_handle_check_status (Request    *request,
     return;
 
   account = teken_ca_find_account (self, nik, email);
+  if (!teken_ca_acts_for (request, account))
+    return;
   status = teken_ca_derive_status (self, account, NULL);
 
   json_builder_begin_object (b);
@@ -239,18 +241,30 @@ fail_job (SignJob *job,
   job->error_code = code;
 }
 
-/* Checks the passphrase against the key, counting failures (docs/api.md
- * §2.9). scrypt runs outside the lock, so one holder's parallel requests
- * use every core; but no more checks of a key may be under way than it
- * has attempts left, so parallel wrong guesses cannot outrun the limit:
- * the others wait for a result. Keys share the lock, condition and count
- * of their stripe. */
-static GBytes *
-unwrap_key (SignJob             *job,
-            TekenCaCertificate **cert_out)
+/**
+ * teken_ca_unwrap_key:
+ * @code: (out): on failure, the error code of docs/api.md §3.2
+ * @details: (out): on failure, its details or %NULL
+ *
+ * Checks the passphrase against the key, counting failures (docs/api.md
+ * §2.9); the fifth locks the key and mails `key_locked`. scrypt runs
+ * outside the lock, so one holder's parallel requests use every core; but
+ * no more checks of a key may be under way than it has attempts left, so
+ * parallel wrong guesses cannot outrun the limit: the others wait for a
+ * result. Keys share the lock, condition and count of their stripe. Runs
+ * scrypt: call it from a worker thread.
+ *
+ * Returns: (transfer full): the PKCS#8 key, in memory wiped when freed
+ */
+GBytes *
+teken_ca_unwrap_key (TekenCaServer       *self,
+                     gint64               certificate_id,
+                     TekenSecret         *passphrase,
+                     TekenCaCertificate **cert_out,
+                     int                 *code,
+                     JsonObject         **details)
 {
-  TekenCaServer *self = job->server;
-  guint stripe = job->certificate_id % G_N_ELEMENTS (self->key_locks);
+  guint stripe = certificate_id % G_N_ELEMENTS (self->key_locks);
   GMutex *lock = &self->key_locks[stripe];
   GCond *changed = &self->key_changed[stripe];
   g_autoptr(TekenCaCertificate) cert = NULL;
@@ -259,16 +273,17 @@ unwrap_key (SignJob             *job,
   g_autoptr(GError) store_error = NULL;
   int failures;
 
+  *details = NULL;
   g_mutex_lock (lock);
   for (;;)
     {
       g_clear_pointer (&cert, teken_ca_certificate_free);
-      cert = teken_ca_store_get_certificate (self->store, job->certificate_id);
+      cert = teken_ca_store_get_certificate (self->store, certificate_id);
       if (cert == NULL || cert->wrapped_key == NULL ||
           cert->key_failures >= TEKEN_CA_PASSPHRASE_ATTEMPTS)
         {
           g_mutex_unlock (lock);
-          fail_job (job, cert == NULL ? 8010 : 8402);
+          *code = cert == NULL ? 8010 : 8402;
           return NULL;
         }
       if (cert->key_failures + self->key_checks[stripe] < TEKEN_CA_PASSPHRASE_ATTEMPTS)
@@ -278,17 +293,17 @@ unwrap_key (SignJob             *job,
   self->key_checks[stripe]++;
   g_mutex_unlock (lock);
 
-  plain = teken_key_unwrap (cert->wrapped_key, job->passphrase, &error);
+  plain = teken_key_unwrap (cert->wrapped_key, passphrase, &error);
 
   g_mutex_lock (lock);
   self->key_checks[stripe]--;
   g_cond_broadcast (changed);
   g_clear_pointer (&cert, teken_ca_certificate_free);
-  cert = teken_ca_store_get_certificate (self->store, job->certificate_id);
+  cert = teken_ca_store_get_certificate (self->store, certificate_id);
   if (cert == NULL)
     {
       g_mutex_unlock (lock);
-      fail_job (job, 8010);
+      *code = 8010;
       return NULL;
     }
   failures = cert->key_failures;
@@ -301,7 +316,7 @@ unwrap_key (SignJob             *job,
     {
       g_mutex_unlock (lock);
       g_warning ("%s", store_error->message);
-      fail_job (job, 8010);
+      *code = 8010;
       return NULL;
     }
   g_mutex_unlock (lock);
@@ -309,25 +324,56 @@ unwrap_key (SignJob             *job,
   if (plain == NULL && failures > cert->key_failures)
     {
       if (failures >= TEKEN_CA_PASSPHRASE_ATTEMPTS)
-        fail_job (job, 8402);
+        {
+          g_autoptr(TekenCaAccount) account = teken_ca_store_get_account (self->store, cert->account_id);
+
+          g_message ("key of certificate %s locked after %d wrong passphrases", cert->serial, failures);
+          if (account != NULL)
+            teken_ca_send_notice (self, account->email, "key_locked");
+          *code = 8402;
+        }
       else
         {
-          job->error_details = json_object_new ();
-          json_object_set_int_member (job->error_details, "attempts_left",
-                                      TEKEN_CA_PASSPHRASE_ATTEMPTS - failures);
-          fail_job (job, 2031);
+          *details = json_object_new ();
+          json_object_set_int_member (*details, "attempts_left", TEKEN_CA_PASSPHRASE_ATTEMPTS - failures);
+          *code = 2031;
         }
       return NULL;
     }
   if (plain == NULL)
     {
       g_warning ("key of certificate %s: %s", cert->serial, error->message);
-      fail_job (job, 8010);
+      *code = 8010;
       return NULL;
     }
 
-  *cert_out = g_steal_pointer (&cert);
+  if (cert_out != NULL)
+    *cert_out = g_steal_pointer (&cert);
   return g_steal_pointer (&plain);
+}
+
+/* The key for this job: unwrapped with the passphrase, or, for a job that
+ * a signing OTP allowed, unsealed with the server key (§7.9). */
+static GBytes *
+unwrap_key (SignJob             *job,
+            TekenCaCertificate **cert_out)
+{
+  g_autoptr(TekenCaCertificate) cert = NULL;
+  GBytes *plain;
+
+  if (job->passphrase != NULL)
+    return teken_ca_unwrap_key (job->server, job->certificate_id, job->passphrase, cert_out,
+                                &job->error_code, &job->error_details);
+
+  cert = teken_ca_store_get_certificate (job->server->store, job->certificate_id);
+  plain = cert != NULL ? teken_ca_unseal_otp_key (job->server, cert) : NULL;
+  if (plain == NULL)
+    {
+      fail_job (job, cert != NULL && cert->otp_key == NULL ? 8404 : 8010);
+      return NULL;
+    }
+  *cert_out = g_steal_pointer (&cert);
+  return plain;
 }
 
 static void
@@ -511,6 +557,11 @@ teken_ca_handle_sign_hash (Request    *request,
       teken_ca_respond_field_error (request, 4015, "passphrase", "at most 128 characters");
       return;
     }
+  if (totp != NULL && strlen (totp) > 16)
+    {
+      teken_ca_respond_field_error (request, 4015, "totp", "at most 16 characters");
+      return;
+    }
   if (id_subscriber != NULL)
     {
       teken_ca_respond_error (request, 8406, NULL);
@@ -524,6 +575,8 @@ teken_ca_handle_sign_hash (Request    *request,
 
   /* docs/api.md §4.4, in order; step 5 in the worker. */
   account = teken_ca_find_account (self, nik, email);
+  if (!teken_ca_acts_for (request, account))
+    return;
   if (account == NULL)
     {
       teken_ca_respond_error (request, 2011, NULL);
@@ -550,8 +603,11 @@ teken_ca_handle_sign_hash (Request    *request,
     }
   if (passphrase == NULL)
     {
-      teken_ca_respond_error (request, 8404, NULL);
-      return;
+      gboolean allowed = teken_ca_take_signing_otp (request, account, cert, totp, keys->len);
+
+      teken_wipe_string ((char *) totp);
+      if (!allowed)
+        return;
     }
 
   job = g_new0 (SignJob, 1);

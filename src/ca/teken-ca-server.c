@@ -195,6 +195,7 @@ static const struct
 };
 
 static void handle_info (Request *request, JsonObject *body);
+static gboolean check_client (Request *request);
 static void handle_link_page (Request *request, JsonObject *body);
 
 static const Route routes[] = {
@@ -222,10 +223,60 @@ static const Route routes[] = {
     teken_ca_handle_passphrase_resend },
   { "POST", API_PREFIX "/enrollment/passphrase", FALSE, AUTH_NONE, TRUE, MAX_JSON_BODY,
     teken_ca_handle_set_passphrase, TRUE },
-  { "POST", "/api/v2/user/check/status", FALSE, AUTH_CLIENT, TRUE, MAX_JSON_BODY, teken_ca_handle_check_status },
-  { "GET", CHAIN_PREFIX, TRUE, AUTH_CLIENT, FALSE, 0, teken_ca_handle_chain },
-  { "POST", "/api/v2/sign/hash/pdf", FALSE, AUTH_CLIENT, TRUE, MAX_SIGN_BODY, teken_ca_handle_sign_hash },
-  { "POST", "/v2/api/entity/sign/hash/pdf", FALSE, AUTH_CLIENT, TRUE, MAX_SIGN_BODY, teken_ca_handle_sign_hash },
+  /* docs/api.md §6.3–§10: lifecycle, devices, verifier, OTP signing, verify/pdf. */
+  { "POST", API_PREFIX "/auth/password/forgot", FALSE, AUTH_NONE, TRUE, MAX_JSON_BODY, teken_ca_handle_password_forgot },
+  { "POST", API_PREFIX "/auth/password/reset", FALSE, AUTH_NONE, TRUE, MAX_JSON_BODY, teken_ca_handle_password_reset,
+    TRUE },
+  { "GET", API_PREFIX "/account/devices", FALSE, AUTH_HOLDER | AUTH_VERIFIER, FALSE, 0, teken_ca_handle_devices },
+  { "POST", API_PREFIX "/account/devices", FALSE, AUTH_HOLDER | AUTH_VERIFIER, TRUE, MAX_JSON_BODY,
+    teken_ca_handle_device_add, TRUE },
+  { "POST", API_PREFIX "/account/devices/confirm", FALSE, AUTH_HOLDER | AUTH_VERIFIER, TRUE, MAX_JSON_BODY,
+    teken_ca_handle_device_confirm },
+  { "PATCH", API_PREFIX "/account/devices/", TRUE, AUTH_HOLDER | AUTH_VERIFIER, TRUE, MAX_JSON_BODY,
+    teken_ca_handle_device_rename },
+  { "DELETE", API_PREFIX "/account/devices/", TRUE, AUTH_HOLDER | AUTH_VERIFIER, FALSE, 0,
+    teken_ca_handle_device_remove },
+  { "GET", API_PREFIX "/certificates", FALSE, AUTH_ENROLL, FALSE, 0, teken_ca_handle_certificates },
+  { "GET", API_PREFIX "/certificates/", TRUE, AUTH_ENROLL, FALSE, 0, teken_ca_handle_certificate },
+  { "POST", API_PREFIX "/certificates/current/passphrase/change-request", FALSE, AUTH_HOLDER, FALSE, MAX_JSON_BODY,
+    teken_ca_handle_passphrase_change_request },
+  { "POST", API_PREFIX "/certificates/passphrase/change", FALSE, AUTH_NONE, TRUE, MAX_JSON_BODY,
+    teken_ca_handle_passphrase_change, TRUE },
+  { "POST", API_PREFIX "/certificates/current/passphrase/reset-request", FALSE, AUTH_HOLDER, FALSE, MAX_JSON_BODY,
+    teken_ca_handle_passphrase_reset_request },
+  { "POST", API_PREFIX "/certificates/passphrase/reset", FALSE, AUTH_NONE, TRUE, MAX_JSON_BODY,
+    teken_ca_handle_passphrase_reset, TRUE },
+  { "POST", API_PREFIX "/certificates/current/renew", FALSE, AUTH_HOLDER, TRUE, MAX_JSON_BODY, teken_ca_handle_renew,
+    TRUE },
+  { "POST", API_PREFIX "/certificates/reissue", FALSE, AUTH_HOLDER, TRUE, MAX_JSON_BODY, teken_ca_handle_reissue },
+  { "PUT", API_PREFIX "/certificates/current/signing-otp", FALSE, AUTH_HOLDER, TRUE, MAX_JSON_BODY,
+    teken_ca_handle_signing_otp, TRUE },
+  { "PATCH", API_PREFIX "/account/profile", FALSE, AUTH_HOLDER, TRUE, MAX_JSON_BODY, teken_ca_handle_profile_update },
+  { "POST", API_PREFIX "/account/profile/confirm", FALSE, AUTH_NONE, TRUE, MAX_JSON_BODY,
+    teken_ca_handle_profile_confirm },
+  { "POST", API_PREFIX "/account/profile/pending/resend", FALSE, AUTH_HOLDER, FALSE, MAX_JSON_BODY,
+    teken_ca_handle_profile_resend },
+  { "DELETE", API_PREFIX "/account/profile/pending", FALSE, AUTH_HOLDER, FALSE, 0, teken_ca_handle_profile_cancel },
+  { "GET", API_PREFIX "/verifier/requests", FALSE, AUTH_VERIFIER, FALSE, 0, teken_ca_handle_verifier_requests },
+  { "GET", API_PREFIX "/verifier/requests/", TRUE, AUTH_VERIFIER, FALSE, 0, teken_ca_handle_verifier_request },
+  { "POST", API_PREFIX "/verifier/requests/", TRUE, AUTH_VERIFIER, TRUE, MAX_JSON_BODY,
+    teken_ca_handle_verifier_decide },
+  { "POST", API_PREFIX "/verifier/holders/search", FALSE, AUTH_VERIFIER, TRUE, MAX_JSON_BODY,
+    teken_ca_handle_verifier_search },
+  { "GET", API_PREFIX "/verifier/holders/", TRUE, AUTH_VERIFIER, FALSE, 0, teken_ca_handle_verifier_holder },
+  { "POST", API_PREFIX "/verifier/holders/", TRUE, AUTH_VERIFIER, TRUE, MAX_JSON_BODY,
+    teken_ca_handle_verifier_holder_action },
+  { "POST", "/api/v2/sign/get/totp", FALSE, AUTH_CLIENT | AUTH_HOLDER, TRUE, MAX_JSON_BODY, teken_ca_handle_get_totp },
+  { "POST", "/api/v2/verify/pdf", FALSE, AUTH_CLIENT | AUTH_HOLDER, TRUE, MAX_VERIFY_BODY,
+    teken_ca_handle_verify_pdf, TRUE },
+  /* End of §6.3–§10. */
+  { "POST", "/api/v2/user/check/status", FALSE, AUTH_CLIENT | AUTH_HOLDER, TRUE, MAX_JSON_BODY,
+    teken_ca_handle_check_status },
+  { "GET", CHAIN_PREFIX, TRUE, AUTH_CLIENT | AUTH_HOLDER, FALSE, 0, teken_ca_handle_chain },
+  { "POST", "/api/v2/sign/hash/pdf", FALSE, AUTH_CLIENT | AUTH_HOLDER, TRUE, MAX_SIGN_BODY,
+    teken_ca_handle_sign_hash },
+  { "POST", "/v2/api/entity/sign/hash/pdf", FALSE, AUTH_CLIENT | AUTH_HOLDER, TRUE, MAX_SIGN_BODY,
+    teken_ca_handle_sign_hash },
   { "GET", "/pki/ca", FALSE, AUTH_NONE, FALSE, 0, teken_ca_handle_pki_ca },
   { "GET", "/pki/root.crt", FALSE, AUTH_NONE, FALSE, 0, teken_ca_handle_pki_root },
   { "GET", "/pki/issuing.crt", FALSE, AUTH_NONE, FALSE, 0, teken_ca_handle_pki_issuing },
@@ -240,7 +291,7 @@ static const Route routes[] = {
   /* Logging out with a token that has ended already is fine (§6.2), so
    * the handler looks at the token itself. */
   { "POST", API_PREFIX "/auth/logout", FALSE, AUTH_NONE, FALSE, MAX_JSON_BODY, teken_ca_handle_logout },
-  { "GET", API_PREFIX "/account", FALSE, AUTH_ENROLL, FALSE, 0, teken_ca_handle_account },
+  { "GET", API_PREFIX "/account", FALSE, AUTH_ENROLL | AUTH_VERIFIER, FALSE, 0, teken_ca_handle_account },
   { "POST", API_PREFIX "/certificates/current/revoke", FALSE, AUTH_HOLDER, TRUE, MAX_JSON_BODY, teken_ca_handle_revoke,
     TRUE },
 };
@@ -315,6 +366,18 @@ teken_ca_set_json_response (Request  *request,
                                     SOUP_MEMORY_TAKE, text, length);
 }
 
+/* Returns: (transfer full): @code's message with @details filled in, in
+ *   the locale's language, for `teken-ca admin` */
+char *
+teken_ca_describe_error (int         code,
+                         JsonObject *details)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (error_table); i++)
+    if (error_table[i].code == code)
+      return fill_message (_(error_table[i].message), details);
+  return g_strdup_printf ("%d", code);
+}
+
 void
 teken_ca_respond_error (Request    *request,
                         int         code,
@@ -349,6 +412,19 @@ teken_ca_respond_error (Request    *request,
   root = json_builder_get_root (builder);
   request->status_code = code;
   teken_ca_set_json_response (request, info->http, root);
+}
+
+/* 204, also from a worker thread. */
+void
+teken_ca_respond_no_content (Request *request)
+{
+  if (request->deferred)
+    {
+      g_clear_pointer (&request->deferred_body, json_node_unref);
+      request->deferred_status = SOUP_STATUS_NO_CONTENT;
+      return;
+    }
+  soup_server_message_set_status (request->msg, SOUP_STATUS_NO_CONTENT, NULL);
 }
 
 void
@@ -447,8 +523,13 @@ teken_ca_find_account (TekenCaServer *self,
                        const char    *nik,
                        const char    *email)
 {
-  return nik != NULL ? teken_ca_store_find_account_by_nik (self->store, nik)
-                     : teken_ca_store_find_account_by_email (self->store, email);
+  TekenCaAccount *account = nik != NULL ? teken_ca_store_find_account_by_nik (self->store, nik)
+                                        : teken_ca_store_find_account_by_email (self->store, email);
+
+  /* A verifier's account holds no certificate. */
+  if (account != NULL && g_strcmp0 (account->role, "verifier") == 0)
+    g_clear_pointer (&account, teken_ca_account_free);
+  return account;
 }
 
 /* docs/api.md §4.1, "How the status is derived". */
@@ -469,12 +550,7 @@ teken_ca_derive_status (TekenCaServer       *self,
   if (current == NULL)
     return "NO_CERTIFICATE";
 
-  if (current->revoked_at != 0)
-    status = current->revocation_reason == 6 ? "SUSPEND" : "REVOKE";  /* 6: certificateHold */
-  else if (g_get_real_time () / G_USEC_PER_SEC > current->not_after)
-    status = "EXPIRED";
-  else
-    status = "ISSUE";
+  status = teken_ca_certificate_status (current);
 
   if (current_out != NULL)
     *current_out = g_steal_pointer (&current);
@@ -537,7 +613,7 @@ handle_info (Request    *request,
   json_builder_set_member_name (b, "sign_pdf");
   json_builder_add_boolean_value (b, FALSE);
   json_builder_set_member_name (b, "signing_otp");
-  json_builder_add_boolean_value (b, FALSE);
+  json_builder_add_boolean_value (b, TRUE);
   json_builder_set_member_name (b, "oauth2");
   json_builder_add_boolean_value (b, FALSE);
   json_builder_end_object (b);
@@ -633,9 +709,11 @@ teken_ca_bearer_token (Request *request)
   return authorization + 7;
 }
 
-/* Holder credentials of §2.3; answers 8002 with its reason when they fail. */
+/* Bearer tokens of §2.3; answers 8002 with its reason when they fail, and
+ * 8003 when the token's scope is not one of @kinds. */
 static gboolean
-check_holder (Request *request)
+check_holder (Request  *request,
+              AuthKind  kinds)
 {
   const char *token = teken_ca_bearer_token (request);
   g_autofree char *token_hash = NULL;
@@ -643,6 +721,7 @@ check_holder (Request *request)
   g_autoptr(JsonObject) details = json_object_new ();
   gint64 now = teken_ca_now_seconds ();
   const char *reason = NULL;
+  gboolean allowed = FALSE;
 
   if (token == NULL)
     reason = "missing";
@@ -664,24 +743,74 @@ check_holder (Request *request)
       teken_ca_respond_error (request, 8002, details);
       return FALSE;
     }
+
+  if (g_str_equal (access->scope, "account"))
+    {
+      request->auth = "holder";
+      allowed = kinds & AUTH_HOLDER;
+    }
+  else if (g_str_equal (access->scope, "verifier"))
+    {
+      request->auth = "verifier";
+      allowed = kinds & AUTH_VERIFIER;
+    }
+  else if (g_str_equal (access->scope, "enrollment"))
+    {
+      request->auth = "enroll";
+      allowed = kinds & AUTH_ENROLLMENT;
+    }
+  if (!allowed)
+    {
+      teken_ca_respond_error (request, 8003, NULL);
+      return FALSE;
+    }
   request->account_id = access->account_id;
   request->session_id = access->session_id;
   g_strlcpy (request->scope, access->scope, sizeof request->scope);
   return TRUE;
 }
 
-/* A token of another scope is refused with 8003 (§2.3): an enrollment
- * session reaches only the enrollment endpoints. */
+/* A route's credentials: client credentials when it takes them and they
+ * are what was sent, else a bearer token of one of its scopes. */
 static gboolean
-check_scope (Request  *request,
-             AuthKind  auth)
+authenticate (Request  *request,
+              AuthKind  kinds)
 {
-  gboolean allowed = g_str_equal (request->scope, "account") ||
-                     (auth == AUTH_ENROLL && g_str_equal (request->scope, "enrollment"));
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (request->msg);
+  const char *authorization = soup_message_headers_get_one (headers, "Authorization");
+  gboolean bearer = authorization != NULL && g_ascii_strncasecmp (authorization, "Bearer ", 7) == 0;
 
-  if (!allowed)
-    teken_ca_respond_error (request, 8003, NULL);
-  return allowed;
+  if ((kinds & AUTH_CLIENT) && (!bearer || (kinds & ~AUTH_CLIENT) == 0))
+    {
+      if (!check_client (request))
+        {
+          soup_message_headers_replace (soup_server_message_get_response_headers (request->msg),
+                                        "WWW-Authenticate", "Basic realm=\"teken-ca\"");
+          teken_ca_respond_error (request, 8001, NULL);
+          return FALSE;
+        }
+      request->auth = "client";
+      return TRUE;
+    }
+  return check_holder (request, kinds);
+}
+
+/**
+ * teken_ca_acts_for:
+ * @account: (nullable): the account a request names (by NIK or e-mail)
+ *
+ * On BSrE endpoints a holder's token acts for its own holder only
+ * (docs/api.md §2.3); client credentials act for anyone. Answers 8003.
+ */
+gboolean
+teken_ca_acts_for (Request        *request,
+                   TekenCaAccount *account)
+{
+  if (!g_str_equal (request->auth, "holder") ||
+      (account != NULL && account->id == request->account_id))
+    return TRUE;
+  teken_ca_respond_error (request, 8003, NULL);
+  return FALSE;
 }
 
 /* E-mailed links (docs/api.md §12). The token goes into the mail only; the
@@ -696,20 +825,35 @@ teken_ca_send_link (Request        *request,
                     const char     *payload,
                     gint64         *expires_at)
 {
-  TekenCaServer *self = request->server;
+  g_autoptr(GError) error = NULL;
+
+  if (teken_ca_mail_link (request->server, account, to, purpose, payload, expires_at, &error))
+    return TRUE;
+  g_warning ("%s link: %s", purpose, error->message);
+  teken_ca_respond_error (request, 8010, NULL);
+  return FALSE;
+}
+
+/* teken_ca_send_link() outside a request (teken-ca admin, the sweep). */
+gboolean
+teken_ca_mail_link (TekenCaServer   *self,
+                    TekenCaAccount  *account,
+                    const char      *to,
+                    const char      *purpose,
+                    const char      *payload,
+                    gint64          *expires_at,
+                    GError         **error)
+{
   g_autofree char *token = teken_ca_token_new ();
   g_autofree char *token_hash = teken_ca_token_hash (token);
   g_autofree char *name = NULL;
-  g_autoptr(GError) error = NULL;
   gint64 now = teken_ca_now_seconds ();
   gint64 expires = now + self->settings.link_lifetime;
 
   if (!teken_ca_store_add_link (self->store, token_hash, account->id, purpose, now, expires,
-                                payload, &error) ||
-      (name = teken_ca_mailer_send (self->mailer, to, purpose, token, expires, NULL, &error)) == NULL)
+                                payload, error) ||
+      (name = teken_ca_mailer_send (self->mailer, to, purpose, token, expires, NULL, error)) == NULL)
     {
-      g_warning ("%s link: %s", purpose, error->message);
-      teken_ca_respond_error (request, 8010, NULL);
       teken_wipe_string (token);
       return FALSE;
     }
@@ -1016,7 +1160,8 @@ server_callback (SoupServer        *soup,
     {
       if (!route_matches_path (&routes[i], path))
         continue;
-      if (g_str_equal (routes[i].method, method))
+      /* An exact path wins over a prefix, whatever the order. */
+      if (g_str_equal (routes[i].method, method) && (route == NULL || !routes[i].prefix))
         route = &routes[i];
       else
         g_string_append_printf (allowed, "%s%s", allowed->len > 0 ? ", " : "", routes[i].method);
@@ -1042,22 +1187,12 @@ server_callback (SoupServer        *soup,
       json_object_set_int_member (details, "limit_bytes", route->max_body);
       teken_ca_respond_error (&request, 8006, details);
     }
-  else if (route->auth == AUTH_CLIENT && !check_client (&request))
+  else if (route->auth != AUTH_NONE && !authenticate (&request, route->auth))
     {
-      soup_message_headers_replace (response_headers, "WWW-Authenticate", "Basic realm=\"teken-ca\"");
-      teken_ca_respond_error (&request, 8001, NULL);
-    }
-  else if ((route->auth == AUTH_HOLDER || route->auth == AUTH_ENROLL) &&
-           (!check_holder (&request) || !check_scope (&request, route->auth)))
-    {
-      /* check_holder() or check_scope() has answered. */
+      /* authenticate() has answered 8001, 8002 or 8003. */
     }
   else
     {
-      if (route->auth == AUTH_CLIENT)
-        request.auth = "client";
-      else if (route->auth == AUTH_HOLDER || route->auth == AUTH_ENROLL)
-        request.auth = "holder";
       if (route->json_body && (body = parse_json_body (&request)) == NULL)
         {
           /* parse_json_body() has answered. */
@@ -1112,6 +1247,7 @@ teken_ca_server_dispose (GObject *object)
 {
   TekenCaServer *self = TEKEN_CA_SERVER (object);
 
+  g_clear_handle_id (&self->sweep_id, g_source_remove);
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
@@ -1209,6 +1345,13 @@ teken_ca_server_new (const char  *data_dir,
   return g_steal_pointer (&self);
 }
 
+static gboolean
+sweep_cb (gpointer user_data)
+{
+  teken_ca_sweep (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
 /**
  * teken_ca_server_listen:
  * @address: an IP address to listen on
@@ -1248,6 +1391,12 @@ teken_ca_server_listen (TekenCaServer  *self,
       teken_ca_mailer_set_public_url (self->mailer, url);
     }
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  /* Expiry mails and CRL refresh (docs/api.md §12, §15). */
+  teken_ca_sweep (self);
+  if (self->sweep_id == 0)
+    self->sweep_id = g_timeout_add_seconds ((guint) MIN (self->settings.sweep_interval, G_MAXUINT),
+                                            sweep_cb, self);
 
   return url;
 }

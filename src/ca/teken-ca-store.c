@@ -17,6 +17,7 @@
 
 #include "teken-ca-auth.h"
 #include "teken-ca-store.h"
+#include "teken-ca-store-private.h"
 
 struct _TekenCaStore
 {
@@ -38,8 +39,9 @@ G_DEFINE_QUARK (teken-ca-error-quark, teken_ca_error)
  * it, do slow work (scrypt, key generation) before teken_ca_store_begin(). */
 static GRecMutex store_lock;
 
-static void
-finalize (sqlite3_stmt *stmt)
+/* Every statement teken_ca_store_prepare() made ends here. */
+void
+teken_ca_store_finish (sqlite3_stmt *stmt)
 {
   if (stmt == NULL)
     return;  /* prepare() failed, and let go of the lock then */
@@ -47,7 +49,7 @@ finalize (sqlite3_stmt *stmt)
   g_rec_mutex_unlock (&store_lock);
 }
 
-#define SCHEMA_VERSION 3
+#define SCHEMA_VERSION 4
 
 /* Index i holds the statements that take a version-i file to version i + 1. */
 static const char * const migrations[] = {
@@ -116,6 +118,31 @@ static const char * const migrations[] = {
   "CREATE INDEX link_tokens_account ON link_tokens (account_id, purpose);"
   "CREATE TABLE agreements (id TEXT NOT NULL, version TEXT NOT NULL, title TEXT NOT NULL,"
   "  text_id TEXT NOT NULL, text_en TEXT, sha256 TEXT NOT NULL, PRIMARY KEY (id, version));",
+
+  /* The lifecycle (docs/api.md §6.3–§9): verifier accounts (role
+   * `verifier`; their nik column holds `verifier:` and the e-mail, never a
+   * NIK), pending data changes (the JSON of §7.10), device set-ups, the
+   * key sealed for OTP signing (§7.9), signing OTPs (SHA-256 of the code
+   * and the account id), the expiry mails already sent, and the agency
+   * verifier's requests (§8). */
+  "ALTER TABLE accounts ADD COLUMN role TEXT NOT NULL DEFAULT 'holder';"
+  "ALTER TABLE accounts ADD COLUMN pending_update TEXT;"
+  "ALTER TABLE certificates ADD COLUMN otp_key BLOB;"
+  "ALTER TABLE certificates ADD COLUMN expiring_mailed INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE certificates ADD COLUMN expired_mailed INTEGER NOT NULL DEFAULT 0;"
+  "CREATE TABLE device_setups (public_id TEXT PRIMARY KEY,"
+  "  account_id INTEGER NOT NULL REFERENCES accounts (id), sealed_secret BLOB NOT NULL,"
+  "  expires_at INTEGER NOT NULL);"
+  "CREATE TABLE signing_otps (id INTEGER PRIMARY KEY,"
+  "  account_id INTEGER NOT NULL REFERENCES accounts (id), code_sha256 TEXT NOT NULL,"
+  "  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, tries_left INTEGER NOT NULL,"
+  "  documents INTEGER NOT NULL);"
+  "CREATE INDEX signing_otps_account ON signing_otps (account_id, id);"
+  "CREATE TABLE verifier_requests (id INTEGER PRIMARY KEY, public_id TEXT NOT NULL UNIQUE,"
+  "  account_id INTEGER NOT NULL REFERENCES accounts (id), kind TEXT NOT NULL,"
+  "  state TEXT NOT NULL DEFAULT 'pending', created_at INTEGER NOT NULL, previous_workflow TEXT,"
+  "  decision_action TEXT, decision_by TEXT, decision_at INTEGER, decision_note TEXT);"
+  "CREATE INDEX verifier_requests_state ON verifier_requests (state, id);",
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCHEMA_VERSION);
@@ -149,13 +176,12 @@ exec (TekenCaStore  *self,
 /* Binds each argument in turn: 's' a string (NULL allowed), 'i' a gint64,
  * 'b' a GBytes (NULL allowed). */
 static sqlite3_stmt *
-prepare (TekenCaStore *self,
-         const char   *sql,
-         const char   *types,
-         ...)
+prepare_valist (TekenCaStore *self,
+                const char   *sql,
+                const char   *types,
+                va_list       args)
 {
   sqlite3_stmt *stmt = NULL;
-  va_list args;
 
   g_rec_mutex_lock (&store_lock);
   if (sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL) != SQLITE_OK)
@@ -165,7 +191,6 @@ prepare (TekenCaStore *self,
       return NULL;
     }
 
-  va_start (args, types);
   for (int i = 0; types[i] != '\0'; i++)
     {
       switch (types[i])
@@ -191,8 +216,22 @@ prepare (TekenCaStore *self,
           g_assert_not_reached ();
         }
     }
-  va_end (args);
 
+  return stmt;
+}
+
+static sqlite3_stmt *
+prepare (TekenCaStore *self,
+         const char   *sql,
+         const char   *types,
+         ...)
+{
+  sqlite3_stmt *stmt;
+  va_list args;
+
+  va_start (args, types);
+  stmt = prepare_valist (self, sql, types, args);
+  va_end (args);
   return stmt;
 }
 
@@ -206,7 +245,7 @@ step_done (TekenCaStore  *self,
   if (stmt == NULL)
     return set_sqlite_error (self, error);
   rc = sqlite3_step (stmt);
-  finalize (stmt);
+  teken_ca_store_finish (stmt);
   if (rc != SQLITE_DONE)
     return set_sqlite_error (self, error);
   return TRUE;
@@ -232,7 +271,7 @@ step_changed (TekenCaStore *self,
       g_warning ("sqlite: %s", sqlite3_errmsg (self->db));
       changed = FALSE;
     }
-  finalize (stmt);
+  teken_ca_store_finish (stmt);
   return changed;
 }
 
@@ -257,7 +296,7 @@ step_returning (TekenCaStore *self,
       g_warning ("sqlite: %s", sqlite3_errmsg (self->db));
       value = -1;
     }
-  finalize (stmt);
+  teken_ca_store_finish (stmt);
   return value;
 }
 
@@ -289,7 +328,7 @@ query_string (TekenCaStore *self,
     return NULL;
   if (sqlite3_step (stmt) == SQLITE_ROW)
     result = column_string (stmt, 0);
-  finalize (stmt);
+  teken_ca_store_finish (stmt);
   return result;
 }
 
@@ -304,7 +343,7 @@ migrate (TekenCaStore  *self,
     return set_sqlite_error (self, error);
   if (sqlite3_step (stmt) == SQLITE_ROW)
     version = sqlite3_column_int (stmt, 0);
-  finalize (stmt);
+  teken_ca_store_finish (stmt);
 
   if (version > SCHEMA_VERSION)
     {
@@ -326,7 +365,10 @@ migrate (TekenCaStore  *self,
           return FALSE;
         }
       if (!teken_ca_store_commit (self, error))
-        return FALSE;
+        {
+          teken_ca_store_rollback (self);
+          return FALSE;
+        }
     }
 
   return TRUE;
@@ -349,6 +391,9 @@ certificate_from_row (sqlite3_stmt *stmt)
   cert->wrapped_key = column_bytes (stmt, 8);
   cert->key_failures = sqlite3_column_int (stmt, 9);
   cert->public_id = column_string (stmt, 10);
+  cert->otp_key = column_bytes (stmt, 11);
+  cert->expiring_mailed = sqlite3_column_int (stmt, 12) != 0;
+  cert->expired_mailed = sqlite3_column_int (stmt, 13) != 0;
   return cert;
 }
 
@@ -361,13 +406,14 @@ read_certificate (sqlite3_stmt *stmt)
     return NULL;
   if (sqlite3_step (stmt) == SQLITE_ROW)
     cert = certificate_from_row (stmt);
-  finalize (stmt);
+  teken_ca_store_finish (stmt);
   return cert;
 }
 
 #define CERTIFICATE_COLUMNS \
   "SELECT id, account_id, serial, der, not_before, not_after, revoked_at," \
-  " revocation_reason, wrapped_key, key_failures, public_id FROM certificates "
+  " revocation_reason, wrapped_key, key_failures, public_id, otp_key, expiring_mailed," \
+  " expired_mailed FROM certificates "
 
 static TekenCaAccount *
 read_account (sqlite3_stmt *stmt)
@@ -406,8 +452,10 @@ read_account (sqlite3_stmt *stmt)
       account->selfie = column_string (stmt, 24);
       account->agreements = column_string (stmt, 25);
       account->rejection = column_string (stmt, 26);
+      account->role = column_string (stmt, 27);
+      account->pending_update = column_string (stmt, 28);
     }
-  finalize (stmt);
+  teken_ca_store_finish (stmt);
   return account;
 }
 
@@ -415,7 +463,96 @@ read_account (sqlite3_stmt *stmt)
   "SELECT id, nik, email, name, agency, workflow, verification, current_certificate," \
   " public_id, password_hash, login_failures, locked_until, activated_at, personal_at," \
   " title_prefix, title_suffix, phone, employment_kind, employment_type, nip, unit, position," \
-  " city, province, selfie, agreements, rejection FROM accounts "
+  " city, province, selfie, agreements, rejection, role, pending_update FROM accounts "
+
+/* The helpers above, for the store's second file (teken-ca-store-private.h). */
+sqlite3_stmt *
+teken_ca_store_prepare (TekenCaStore *self,
+                        const char   *sql,
+                        const char   *types,
+                        ...)
+{
+  sqlite3_stmt *stmt;
+  va_list args;
+
+  va_start (args, types);
+  stmt = prepare_valist (self, sql, types, args);
+  va_end (args);
+  return stmt;
+}
+
+gboolean
+teken_ca_store_step_done (TekenCaStore  *self,
+                          sqlite3_stmt  *stmt,
+                          GError       **error)
+{
+  return step_done (self, stmt, error);
+}
+
+gboolean
+teken_ca_store_step_changed (TekenCaStore *self,
+                             sqlite3_stmt *stmt)
+{
+  return step_changed (self, stmt);
+}
+
+gint64
+teken_ca_store_step_returning (TekenCaStore *self,
+                               sqlite3_stmt *stmt)
+{
+  return step_returning (self, stmt);
+}
+
+char *
+teken_ca_store_column_string (sqlite3_stmt *stmt,
+                              int           column)
+{
+  return column_string (stmt, column);
+}
+
+GBytes *
+teken_ca_store_column_bytes (sqlite3_stmt *stmt,
+                             int           column)
+{
+  return column_bytes (stmt, column);
+}
+
+char *
+teken_ca_store_query_string (TekenCaStore *self,
+                             sqlite3_stmt *stmt)
+{
+  return query_string (self, stmt);
+}
+
+TekenCaCertificate *
+teken_ca_store_certificate_from_row (sqlite3_stmt *stmt)
+{
+  return certificate_from_row (stmt);
+}
+
+TekenCaAccount *
+teken_ca_store_read_account (sqlite3_stmt *stmt)
+{
+  return read_account (stmt);
+}
+
+const char *
+teken_ca_store_certificate_columns (void)
+{
+  return CERTIFICATE_COLUMNS;
+}
+
+const char *
+teken_ca_store_account_columns (void)
+{
+  return ACCOUNT_COLUMNS;
+}
+
+gint64
+teken_ca_store_last_insert_id (TekenCaStore *self)
+{
+  return sqlite3_last_insert_rowid (self->db);
+}
 
 static void
 teken_ca_store_finalize (GObject *object)
@@ -447,6 +584,7 @@ teken_ca_certificate_free (TekenCaCertificate *self)
   g_free (self->public_id);
   g_clear_pointer (&self->der, g_bytes_unref);
   g_clear_pointer (&self->wrapped_key, g_bytes_unref);
+  g_clear_pointer (&self->otp_key, g_bytes_unref);
   g_free (self);
 }
 
@@ -475,6 +613,8 @@ teken_ca_account_free (TekenCaAccount *self)
   g_free (self->selfie);
   g_free (self->agreements);
   g_free (self->rejection);
+  g_free (self->role);
+  g_free (self->pending_update);
   if (self->password_hash != NULL)
     teken_wipe_string (self->password_hash);
   g_free (self->password_hash);
@@ -519,7 +659,7 @@ assign_public_ids (TekenCaStore  *self,
 
       g_array_append_val (ids, id);
     }
-  finalize (stmt);
+  teken_ca_store_finish (stmt);
 
   for (guint i = 0; i < ids->len; i++)
     {
@@ -562,6 +702,13 @@ teken_ca_store_open (const char  *path,
   return g_steal_pointer (&self);
 }
 
+/**
+ * teken_ca_store_begin:
+ *
+ * Starts a transaction, waiting while another thread has one open. Every
+ * successful call is followed by teken_ca_store_commit() or
+ * teken_ca_store_rollback() in the same thread.
+ */
 gboolean
 teken_ca_store_begin (TekenCaStore  *self,
                       GError       **error)
@@ -573,6 +720,8 @@ teken_ca_store_begin (TekenCaStore  *self,
   return FALSE;
 }
 
+/* Ends the transaction; when COMMIT fails, the transaction stays open for
+ * the caller's teken_ca_store_rollback(). */
 gboolean
 teken_ca_store_commit (TekenCaStore  *self,
                        GError       **error)
@@ -802,7 +951,7 @@ teken_ca_store_list_revoked (TekenCaStore *self)
 
   while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
     g_ptr_array_add (list, certificate_from_row (stmt));
-  finalize (stmt);
+  teken_ca_store_finish (stmt);
   return list;
 }
 
@@ -927,7 +1076,7 @@ teken_ca_store_list_devices (TekenCaStore *self,
       device->last_used_at = sqlite3_column_int64 (stmt, 6);
       g_ptr_array_add (list, device);
     }
-  finalize (stmt);
+  teken_ca_store_finish (stmt);
   return list;
 }
 
@@ -985,7 +1134,7 @@ teken_ca_store_find_login_token (TekenCaStore *self,
       token->codes_left = sqlite3_column_int (stmt, 2);
       token->sealed_setup_secret = column_bytes (stmt, 3);
     }
-  finalize (stmt);
+  teken_ca_store_finish (stmt);
   return token;
 }
 
@@ -1083,7 +1232,7 @@ teken_ca_store_find_session_token (TekenCaStore *self,
       token->started_at = sqlite3_column_int64 (stmt, 5);
       g_strlcpy (token->scope, (const char *) sqlite3_column_text (stmt, 6), sizeof token->scope);
     }
-  finalize (stmt);
+  teken_ca_store_finish (stmt);
   return token;
 }
 
@@ -1108,7 +1257,8 @@ teken_ca_store_revoke_certificate (TekenCaStore  *self,
 {
   return step_done (self, prepare (self,
                                    "UPDATE certificates SET revoked_at = ?, revocation_reason = ? WHERE id = ?",
-                                   "iii", when, (gint64) reason, certificate_id), error);
+                                   "iii", when, (gint64) reason, certificate_id), error) &&
+         teken_ca_store_next_counter (self, TEKEN_CA_REVOCATION_EPOCH, error) >= 0;
 }
 
 /* The account columns that teken_ca_store_set_account_text() may write:
@@ -1116,7 +1266,7 @@ teken_ca_store_revoke_certificate (TekenCaStore  *self,
 static const char * const account_text_columns[] = {
   "nik", "email", "name", "agency", "workflow", "verification", "title_prefix", "title_suffix",
   "phone", "employment_kind", "employment_type", "nip", "unit", "position", "city", "province",
-  "selfie", "agreements", "rejection",
+  "selfie", "agreements", "rejection", "pending_update",
 };
 
 static const char * const account_time_columns[] = {
@@ -1275,7 +1425,7 @@ teken_ca_store_find_link (TekenCaStore *self,
       link->superseded = sqlite3_column_int (stmt, 5) != 0;
       link->payload = column_string (stmt, 6);
     }
-  finalize (stmt);
+  teken_ca_store_finish (stmt);
   return link;
 }
 
@@ -1319,7 +1469,7 @@ teken_ca_store_last_link_time (TekenCaStore *self,
     return 0;
   if (sqlite3_step (stmt) == SQLITE_ROW)
     when = sqlite3_column_int64 (stmt, 0);
-  finalize (stmt);
+  teken_ca_store_finish (stmt);
   return when;
 }
 
@@ -1338,7 +1488,7 @@ query_row (sqlite3_stmt *stmt)
       for (int i = 0; i < n; i++)
         row[i] = column_string (stmt, i) ?: g_strdup ("");
     }
-  finalize (stmt);
+  teken_ca_store_finish (stmt);
   return row;
 }
 
@@ -1389,7 +1539,7 @@ teken_ca_store_list_agency_domains (TekenCaStore *self,
 
   while (stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW)
     g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
-  finalize (stmt);
+  teken_ca_store_finish (stmt);
   return g_strv_builder_end (builder);
 }
 

@@ -26,6 +26,11 @@ GQuark teken_ca_error_quark (void);
 /* The passphrase lock of docs/api.md §14: consecutive failures per key. */
 #define TEKEN_CA_PASSPHRASE_ATTEMPTS 5
 
+/* A meta counter that every revocation, suspension and unsuspension
+ * raises, so that a CRL made before it is made again, also in a server
+ * that did not make the change itself (teken-ca admin). */
+#define TEKEN_CA_REVOCATION_EPOCH "revocation_epoch"
+
 /* One row of `certificates`, as the server needs it. */
 typedef struct
 {
@@ -40,6 +45,9 @@ typedef struct
   GBytes *wrapped_key;       /* NULL for certificates without a holder key */
   int key_failures;
   char *public_id;           /* crt_… */
+  GBytes *otp_key;           /* the key sealed for OTP signing (§7.9), or NULL */
+  gboolean expiring_mailed;  /* certificate_expiring was sent */
+  gboolean expired_mailed;   /* certificate_expired was sent */
 } TekenCaCertificate;
 
 void teken_ca_certificate_free (TekenCaCertificate *self);
@@ -74,6 +82,8 @@ typedef struct
   char *selfie;              /* JSON: the selfie object of §5 */
   char *agreements;          /* JSON: {id: version} */
   char *rejection;           /* JSON: the rejection object of §5, or NULL */
+  char *role;                /* holder or verifier */
+  char *pending_update;      /* JSON: a data change waiting for confirmation (§7.10), or NULL */
 } TekenCaAccount;
 
 void teken_ca_account_free (TekenCaAccount *self);
@@ -131,6 +141,79 @@ typedef struct
 
 void teken_ca_link_free (TekenCaLink *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TekenCaLink, teken_ca_link_free)
+
+/* A device set-up between docs/api.md §6.5's add and confirm. */
+typedef struct
+{
+  gint64 account_id;
+  GBytes *sealed_secret;
+  gint64 expires_at;
+} TekenCaDeviceSetup;
+
+void teken_ca_device_setup_free (TekenCaDeviceSetup *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TekenCaDeviceSetup, teken_ca_device_setup_free)
+
+/* A signing OTP (§9.1); only the hash of the code is stored. */
+typedef struct
+{
+  gint64 id;
+  char *code_hash;
+  gint64 created_at;
+  gint64 expires_at;
+  int tries_left;
+  int documents;
+} TekenCaSigningOtp;
+
+void teken_ca_signing_otp_free (TekenCaSigningOtp *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TekenCaSigningOtp, teken_ca_signing_otp_free)
+
+/* A request to the agency verifier (§8). */
+typedef struct
+{
+  gint64 id;
+  char *public_id;           /* req_… */
+  gint64 account_id;
+  char *kind;                /* enrollment_review, renewal or reissue */
+  char *state;               /* pending, approved or rejected */
+  gint64 created_at;
+  char *previous_workflow;   /* the account's workflow to go back to on rejection */
+  char *decision_action;     /* approve or reject, NULL while pending */
+  char *decision_by;
+  gint64 decision_at;
+  char *decision_note;
+} TekenCaVerifierRequest;
+
+void teken_ca_verifier_request_free (TekenCaVerifierRequest *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TekenCaVerifierRequest, teken_ca_verifier_request_free)
+
+/* A row of the population registry stand-in (§13). */
+typedef struct
+{
+  char *nik;
+  char *name;
+  char *kk;
+  char *photo_ref;
+  char *face_match;
+} TekenCaPopulation;
+
+void teken_ca_population_free (TekenCaPopulation *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TekenCaPopulation, teken_ca_population_free)
+
+/* A row of the personnel registry stand-in (§13). */
+typedef struct
+{
+  char *nip;
+  char *nik;
+  char *employment_type;
+  char *agency;
+  char *unit;
+  char *position;
+  char *city;
+  char *province;
+} TekenCaPersonnel;
+
+void teken_ca_personnel_free (TekenCaPersonnel *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TekenCaPersonnel, teken_ca_personnel_free)
 
 #define TEKEN_CA_TYPE_STORE (teken_ca_store_get_type ())
 
@@ -277,6 +360,120 @@ gboolean            teken_ca_store_revoke_certificate   (TekenCaStore        *se
                                                          gint64               when,
                                                          int                  reason,
                                                          GError             **error);
+
+/* teken-ca-store-lifecycle.c: docs/api.md §6.3–§9. */
+gint64              teken_ca_store_add_verifier         (TekenCaStore        *self,
+                                                         const char          *email,
+                                                         const char          *name,
+                                                         const char          *agency,
+                                                         gint64               now,
+                                                         GError             **error);
+GPtrArray          *teken_ca_store_list_verifier_emails (TekenCaStore        *self,
+                                                         const char          *agency);
+TekenCaAccount     *teken_ca_store_find_account_by_public_id (TekenCaStore   *self,
+                                                         const char          *public_id);
+GPtrArray          *teken_ca_store_list_domains         (TekenCaStore        *self);
+TekenCaPopulation  *teken_ca_store_get_population       (TekenCaStore        *self,
+                                                         const char          *nik);
+TekenCaPersonnel   *teken_ca_store_get_personnel        (TekenCaStore        *self,
+                                                         const char          *nip);
+GPtrArray          *teken_ca_store_list_certificates    (TekenCaStore        *self,
+                                                         gint64               account_id);
+TekenCaCertificate *teken_ca_store_find_certificate     (TekenCaStore        *self,
+                                                         const char          *public_id);
+gboolean            teken_ca_store_unrevoke_certificate (TekenCaStore        *self,
+                                                         gint64               certificate_id,
+                                                         GError             **error);
+gboolean            teken_ca_store_set_otp_key          (TekenCaStore        *self,
+                                                         gint64               certificate_id,
+                                                         GBytes              *sealed_key,
+                                                         GError             **error);
+gboolean            teken_ca_store_set_expiry_mailed    (TekenCaStore        *self,
+                                                         gint64               certificate_id,
+                                                         gboolean             expired,
+                                                         GError             **error);
+GPtrArray          *teken_ca_store_list_expiry_due      (TekenCaStore        *self,
+                                                         gint64               now,
+                                                         gint64               window);
+gint64              teken_ca_store_get_revocation_epoch (TekenCaStore        *self);
+gboolean            teken_ca_store_rename_device        (TekenCaStore        *self,
+                                                         gint64               device_id,
+                                                         const char          *name,
+                                                         GError             **error);
+gboolean            teken_ca_store_delete_device        (TekenCaStore        *self,
+                                                         gint64               device_id,
+                                                         GError             **error);
+gboolean            teken_ca_store_delete_devices       (TekenCaStore        *self,
+                                                         gint64               account_id,
+                                                         GError             **error);
+gboolean            teken_ca_store_add_device_setup     (TekenCaStore        *self,
+                                                         const char          *public_id,
+                                                         gint64               account_id,
+                                                         GBytes              *sealed_secret,
+                                                         gint64               now,
+                                                         gint64               expires_at,
+                                                         GError             **error);
+TekenCaDeviceSetup *teken_ca_store_find_device_setup    (TekenCaStore        *self,
+                                                         const char          *public_id);
+gboolean            teken_ca_store_delete_device_setup  (TekenCaStore        *self,
+                                                         const char          *public_id,
+                                                         GError             **error);
+gboolean            teken_ca_store_end_account_sessions (TekenCaStore        *self,
+                                                         gint64               account_id,
+                                                         GError             **error);
+int                 teken_ca_store_count_links_since    (TekenCaStore        *self,
+                                                         gint64               account_id,
+                                                         const char          *purpose,
+                                                         gint64               since,
+                                                         gint64              *oldest,
+                                                         gint64              *newest);
+gboolean            teken_ca_store_set_wrapped_key      (TekenCaStore        *self,
+                                                         gint64               certificate_id,
+                                                         GBytes              *wrapped_key,
+                                                         GError             **error);
+char               *teken_ca_store_get_agreement_version (TekenCaStore       *self,
+                                                         const char          *id);
+gboolean            teken_ca_store_add_signing_otp      (TekenCaStore        *self,
+                                                         gint64               account_id,
+                                                         const char          *code_hash,
+                                                         gint64               now,
+                                                         gint64               expires_at,
+                                                         int                  tries,
+                                                         int                  documents,
+                                                         GError             **error);
+TekenCaSigningOtp  *teken_ca_store_find_signing_otp     (TekenCaStore        *self,
+                                                         gint64               account_id);
+int                 teken_ca_store_take_signing_otp_try (TekenCaStore        *self,
+                                                         gint64               otp_id,
+                                                         gint64               now);
+gboolean            teken_ca_store_use_signing_otp      (TekenCaStore        *self,
+                                                         gint64               otp_id);
+int                 teken_ca_store_count_signing_otps_since (TekenCaStore    *self,
+                                                         gint64               account_id,
+                                                         gint64               since,
+                                                         gint64              *oldest,
+                                                         gint64              *newest);
+gint64              teken_ca_store_add_request          (TekenCaStore        *self,
+                                                         const char          *public_id,
+                                                         gint64               account_id,
+                                                         const char          *kind,
+                                                         const char          *previous_workflow,
+                                                         gint64               now,
+                                                         GError             **error);
+TekenCaVerifierRequest *teken_ca_store_find_request     (TekenCaStore        *self,
+                                                         const char          *public_id);
+GPtrArray          *teken_ca_store_list_requests        (TekenCaStore        *self,
+                                                         const char          *agency,
+                                                         const char          *state,
+                                                         const char          *kind,
+                                                         gint64               after_id,
+                                                         int                  limit);
+gboolean            teken_ca_store_decide_request       (TekenCaStore        *self,
+                                                         gint64               request_id,
+                                                         gboolean             approve,
+                                                         const char          *by,
+                                                         gint64               when,
+                                                         const char          *note);
 gboolean            teken_ca_store_set_account_text    (TekenCaStore        *self,
                                                          gint64               account_id,
                                                          const char          *column,

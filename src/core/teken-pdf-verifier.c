@@ -81,6 +81,11 @@ signature_report_free (TekenSignatureReport *report)
   g_free (report->timestamp_authority);
   g_clear_pointer (&report->chain, g_ptr_array_unref);
   g_clear_pointer (&report->problems, g_ptr_array_unref);
+  g_free (report->reason);
+  g_free (report->location);
+  g_free (report->digest_algorithm);
+  g_free (report->signature_algorithm);
+  g_clear_pointer (&report->certificates, g_ptr_array_unref);
   g_free (report);
 }
 
@@ -185,6 +190,62 @@ parse_pdf_date (TekenPdfObject *value)
     zone = g_time_zone_new_utc ();
 
   return g_date_time_new (zone, parts[0], parts[1], parts[2], parts[3], parts[4], parts[5]);
+}
+
+/* A text string (7.9.2.2): UTF-16BE with its byte order mark, else
+ * PDFDocEncoding, read as Latin-1, which it matches for what is printable. */
+static char *
+text_string (TekenPdfObject *value)
+{
+  const guint8 *text;
+  gsize length;
+  char *utf8 = NULL;
+
+  if (!teken_pdf_object_is (value, TEKEN_PDF_STRING))
+    return NULL;
+  text = teken_pdf_object_get_string (value, &length);
+  if (length >= 2 && text[0] == 0xfe && text[1] == 0xff)
+    utf8 = g_convert ((const char *) text + 2, length - 2, "UTF-8", "UTF-16BE", NULL, NULL, NULL);
+  else if (g_utf8_validate ((const char *) text, length, NULL))
+    utf8 = g_strndup ((const char *) text, length);
+  else
+    utf8 = g_convert ((const char *) text, length, "UTF-8", "ISO-8859-1", NULL, NULL, NULL);
+  return utf8;
+}
+
+/* "SHA256withRSA", as Java and BSrE name it, from "SHA-256" and the key. */
+static char *
+describe_signature_algorithm (const char *digest,
+                              X509       *signer)
+{
+  EVP_PKEY *key = X509_get0_pubkey (signer);
+  g_autoptr(GString) name = g_string_new (NULL);
+  const char *kind;
+
+  if (digest == NULL || key == NULL)
+    return NULL;
+  switch (EVP_PKEY_get_base_id (key))
+    {
+    case EVP_PKEY_RSA:
+      kind = "RSA";
+      break;
+    case EVP_PKEY_RSA_PSS:
+      kind = "RSASSA-PSS";
+      break;
+    case EVP_PKEY_EC:
+      kind = "ECDSA";
+      break;
+    case EVP_PKEY_ED25519:
+      return g_strdup ("Ed25519");
+    default:
+      kind = OBJ_nid2sn (EVP_PKEY_get_base_id (key));
+      break;
+    }
+  for (const char *p = digest; *p != '\0'; p++)
+    if (*p != '-')
+      g_string_append_c (name, *p);
+  g_string_append_printf (name, "with%s", kind);
+  return g_string_free (g_steal_pointer (&name), FALSE);
 }
 
 static gboolean
@@ -413,6 +474,16 @@ check_trust (Verifier             *verifier,
   chain = teken_trust_result_get_chain (result);
   for (guint i = 0; chain != NULL && chain[i] != NULL; i++)
     g_ptr_array_add (report->chain, g_strdup (chain[i]));
+  {
+    STACK_OF (X509) *certificates = teken_trust_result_get_chain_certificates (result);
+
+    /* The whole chain when one was built; the signer alone is there already. */
+    for (int i = 1; certificates != NULL && i < sk_X509_num (certificates); i++)
+      {
+        X509_up_ref (sk_X509_value (certificates, i));
+        g_ptr_array_add (report->certificates, sk_X509_value (certificates, i));
+      }
+  }
   append_copies (report->problems, teken_trust_result_get_problems (result));
 
   if (teken_trust_result_get_status (result) != TEKEN_TRUST_STATUS_TRUSTED)
@@ -485,6 +556,7 @@ verify_signature (Verifier      *verifier,
   report->revocation = "not_checked";
   report->chain = g_ptr_array_new_with_free_func (g_free);
   report->problems = g_ptr_array_new_with_free_func (g_free);
+  report->certificates = g_ptr_array_new_with_free_func ((GDestroyNotify) X509_free);
 
   if (teken_pdf_object_is (value, TEKEN_PDF_REFERENCE))
     teken_pdf_reference_get (value, &signature_number, NULL);
@@ -498,6 +570,8 @@ verify_signature (Verifier      *verifier,
   subfilter = teken_pdf_dict_get (signature, "SubFilter");
   report->subfilter = g_strdup (teken_pdf_object_get_name (subfilter));
   report->signing_time = parse_pdf_date (teken_pdf_dict_get (signature, "M"));
+  report->reason = text_string (teken_pdf_dict_get (signature, "Reason"));
+  report->location = text_string (teken_pdf_dict_get (signature, "Location"));
 
   /* Structure: /ByteRange is a direct [0 a b c] inside the file. */
   byte_range = teken_pdf_dict_get (signature, "ByteRange");
@@ -575,6 +649,8 @@ verify_signature (Verifier      *verifier,
       return report;
     }
   describe_signer (report, teken_cms_verification_get_signer_certificate (cms));
+  X509_up_ref (teken_cms_verification_get_signer_certificate (cms));
+  g_ptr_array_add (report->certificates, teken_cms_verification_get_signer_certificate (cms));
 
   if (!hash_ranges (verifier, cms, ranges, &error))
     {
@@ -583,6 +659,12 @@ verify_signature (Verifier      *verifier,
     }
 
   report->integrity = teken_cms_verification_finish (cms);
+  if (teken_cms_verification_get_digest_algorithm (cms) != NULL)
+    {
+      report->digest_algorithm = g_strdup (teken_cms_verification_get_digest_algorithm (cms));
+      report->signature_algorithm = describe_signature_algorithm (report->digest_algorithm,
+                                                                  teken_cms_verification_get_signer_certificate (cms));
+    }
   append_copies (report->problems, teken_cms_verification_get_problems (cms));
   if (!report->integrity)
     {

@@ -56,6 +56,11 @@ typedef struct
   GDateTime         *timestamp_time;
   char              *timestamp_authority;
   GPtrArray         *problems;      /* sentences */
+  char              *reason;        /* nullable: the signature dictionary's /Reason */
+  char              *location;      /* nullable: its /Location */
+  char              *digest_algorithm;     /* nullable: "SHA-256", … */
+  char              *signature_algorithm;  /* nullable: "SHA256withRSA", "SHA256withECDSA", … */
+  GPtrArray         *certificates;  /* X509, the chain, signer first (at least the signer when known) */
 } TekenSignatureReport;
 
 typedef struct
