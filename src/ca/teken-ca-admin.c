@@ -77,15 +77,15 @@ teken_ca_seed_holder_profile (TekenCaStore  *store,
     {
       const char *value = *profile[i] != '\0' ? profile[i] : registry[i];
 
-      if (value == NULL || !teken_ca_is_valid_employment_text (value))
+      if (value == NULL || !teken_holder_employment_field_is_valid (value))
         return seed_error (error, path, line,
                            _("unit, position, city and province must be 2 to 100 letters, digits and spaces"));
       if (!teken_ca_store_set_account_text (store, account_id, typed[i], value, error))
         return FALSE;
     }
-  if (!teken_ca_is_valid_title (profile[4]) || !teken_ca_is_valid_title (profile[5]))
+  if (!teken_holder_title_is_valid (profile[4]) || !teken_holder_title_is_valid (profile[5]))
     return seed_error (error, path, line, _("a title has characters titles may not have"));
-  if (*profile[6] != '\0' && (phone = teken_ca_normalize_phone (profile[6])) == NULL)
+  if (*profile[6] != '\0' && (phone = teken_holder_phone_normalize (profile[6])) == NULL)
     return seed_error (error, path, line, _("the phone number is not a mobile number like 081234567890"));
 
   return teken_ca_store_set_account_text (store, account_id, "title_prefix", profile[4], error) &&
@@ -145,7 +145,7 @@ email_of_agency (TekenCaStore *store,
 {
   g_autofree char *domain_agency = NULL;
 
-  if (!teken_ca_is_valid_email (email))
+  if (!teken_holder_email_is_valid (email))
     return FALSE;
   domain_agency = teken_ca_store_lookup_domain_agency (store, strchr (email, '@') + 1);
   return domain_agency != NULL && g_str_equal (domain_agency, agency);

@@ -210,11 +210,6 @@ void teken_ca_respond_account (Request        *request,
                                guint           http_status,
                                TekenCaAccount *account,
                                GPtrArray      *certificates);
-gboolean teken_ca_is_valid_name (const char *name);
-gboolean teken_ca_is_valid_title (const char *title);
-gboolean teken_ca_is_valid_employment_text (const char *text);
-gboolean teken_ca_is_valid_email (const char *email);
-char *teken_ca_normalize_phone (const char *phone);
 void teken_ca_handle_profile_update (Request    *request,
                                      JsonObject *body);
 void teken_ca_handle_profile_confirm (Request    *request,

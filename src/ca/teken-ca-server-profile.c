@@ -222,93 +222,6 @@ teken_ca_respond_account (Request        *request,
   teken_ca_set_json_response (request, http_status, root);
 }
 
-/* §3.3: 2–100 letters in words separated by single spaces. */
-gboolean
-teken_ca_is_valid_name (const char *name)
-{
-  gsize length = strlen (name);
-
-  if (length < 2 || length > 100 || name[0] == ' ' || name[length - 1] == ' ')
-    return FALSE;
-  for (gsize i = 0; i < length; i++)
-    if (!g_ascii_isalpha (name[i]) && !(name[i] == ' ' && name[i + 1] != ' '))
-      return FALSE;
-  return TRUE;
-}
-
-gboolean
-teken_ca_is_valid_title (const char *title)
-{
-  if (strlen (title) > 50)
-    return FALSE;
-  for (const char *p = title; *p != '\0'; p++)
-    if (!g_ascii_isalpha (*p) && strchr (".,-' ", *p) == NULL)
-      return FALSE;
-  return TRUE;
-}
-
-/* §3.3: 2–100 letters, digits and single spaces. */
-gboolean
-teken_ca_is_valid_employment_text (const char *text)
-{
-  gsize length = strlen (text);
-
-  if (length < 2 || length > 100 || text[0] == ' ' || text[length - 1] == ' ')
-    return FALSE;
-  for (gsize i = 0; i < length; i++)
-    if (!g_ascii_isalnum (text[i]) && !(text[i] == ' ' && text[i + 1] != ' '))
-      return FALSE;
-  return TRUE;
-}
-
-/* §3.3: `^(\+62|62|0)8[0-9]{7,11}$` once spaces and hyphens are gone;
- * returns the +628… form, or NULL. */
-char *
-teken_ca_normalize_phone (const char *phone)
-{
-  g_autoptr(GString) digits = g_string_new (NULL);
-  const char *rest;
-  gsize length;
-
-  for (const char *p = phone; *p != '\0'; p++)
-    if (*p != ' ' && *p != '-')
-      g_string_append_c (digits, *p);
-  rest = digits->str;
-  if (g_str_has_prefix (rest, "+62"))
-    rest += 3;
-  else if (g_str_has_prefix (rest, "62"))
-    rest += 2;
-  else if (g_str_has_prefix (rest, "0"))
-    rest += 1;
-  else
-    return NULL;
-  length = strlen (rest);
-  if (rest[0] != '8' || length < 8 || length > 12 || strspn (rest, "0123456789") != length)
-    return NULL;
-  return g_strconcat ("+62", rest, NULL);
-}
-
-/* §3.3: local part 1–64 of A–Z a–z 0–9 . _ % + -, a domain. */
-gboolean
-teken_ca_is_valid_email (const char *email)
-{
-  const char *at = strchr (email, '@');
-  gsize local;
-
-  if (strlen (email) > 254 || at == NULL || strchr (at + 1, '@') != NULL || at[1] == '\0')
-    return FALSE;
-  local = at - email;
-  if (local < 1 || local > 64)
-    return FALSE;
-  for (gsize i = 0; i < local; i++)
-    if (!g_ascii_isalnum (email[i]) && strchr ("._%+-", email[i]) == NULL)
-      return FALSE;
-  for (const char *p = at + 1; *p != '\0'; p++)
-    if (!g_ascii_isalnum (*p) && *p != '.' && *p != '-')
-      return FALSE;
-  return TRUE;
-}
-
 static void
 respond_internal (Request *request,
                   GError  *error)
@@ -386,7 +299,7 @@ resolve_profile (Request        *request,
   /* Field rules (§3.3), in the order of the body. */
   if ((text = g_hash_table_lookup (given, "name")) != NULL)
     {
-      if (!teken_ca_is_valid_name (text))
+      if (!teken_holder_name_is_valid (text))
         {
           teken_ca_respond_error (request, 8108, NULL);
           return FALSE;
@@ -399,7 +312,7 @@ resolve_profile (Request        *request,
 
       if ((text = g_hash_table_lookup (given, member)) == NULL)
         continue;
-      if (!teken_ca_is_valid_title (text))
+      if (!teken_holder_title_is_valid (text))
         {
           teken_ca_respond_field_error (request, 8129, member, NULL);
           return FALSE;
@@ -408,7 +321,7 @@ resolve_profile (Request        *request,
     }
   if ((text = g_hash_table_lookup (given, "phone")) != NULL)
     {
-      *phone_out = teken_ca_normalize_phone (text);
+      *phone_out = teken_holder_phone_normalize (text);
       if (*phone_out == NULL)
         {
           teken_ca_respond_error (request, 8127, NULL);
@@ -423,7 +336,7 @@ resolve_profile (Request        *request,
       g_autofree char *agency = NULL;
       g_autoptr(TekenCaAccount) other = NULL;
 
-      if (!teken_ca_is_valid_email (email))
+      if (!teken_holder_email_is_valid (email))
         {
           teken_ca_respond_field_error (request, 4015, "email", "an e-mail address");
           return FALSE;
@@ -469,7 +382,7 @@ resolve_profile (Request        *request,
 
       if ((text = g_hash_table_lookup (given, field)) == NULL)
         continue;
-      if (!teken_ca_is_valid_employment_text (text))
+      if (!teken_holder_employment_field_is_valid (text))
         {
           teken_ca_respond_field_error (request, 8128, field, NULL);
           return FALSE;
