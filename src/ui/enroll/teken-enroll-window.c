@@ -42,6 +42,7 @@ struct _TekenEnrollWindow
   char *privacy_version;
   char *holder_version;
   gboolean nip_checked;
+  gboolean busy;
 
   /* Template widgets */
   AdwWindowTitle *window_title;
@@ -132,12 +133,16 @@ static void show_enrollment (TekenEnrollWindow *self,
 
 /* Helpers */
 
+/* While a request is out, the page stays as it is (an insensitive page
+ * would steal the focus from the field being typed in) but sends nothing
+ * more. */
 static void
 set_busy (TekenEnrollWindow *self,
           gboolean           busy)
 {
+  self->busy = busy;
   gtk_spinner_set_spinning (self->spinner, busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->stack), !busy);
+  gtk_widget_set_can_target (GTK_WIDGET (self->stack), !busy);
 }
 
 static void
@@ -228,6 +233,8 @@ show_page (TekenEnrollWindow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->back_button), back != NULL);
   adw_window_title_set_subtitle (self->window_title, gtk_stack_page_get_title (page));
   gtk_stack_set_visible_child_name (self->stack, name);
+  /* The keyboard follows the page: its first field or button. */
+  gtk_widget_child_focus (child, GTK_DIR_TAB_FORWARD);
 }
 
 typedef struct
@@ -265,8 +272,11 @@ send (TekenEnrollWindow         *self,
       const TekenCaSecretMember *secrets,
       ReplyFunc                  reply)
 {
-  Call *call = g_new0 (Call, 1);
+  Call *call;
 
+  if (self->busy)
+    return;
+  call = g_new0 (Call, 1);
   call->self = g_object_ref (self);
   call->reply = reply;
   set_busy (self, TRUE);
