@@ -165,7 +165,7 @@ def take_selfie(wizard, shot_prefix=None):
         screenshot(WIZARD, shot_prefix + '-selfie-taken')
 
 
-def accept_agreements(app, wizard, shot_prefix):
+def accept_agreements(app, wizard, shot_prefix=None):
     page = wait_page(wizard, 'Agreements')
     # Each document opens in a window of its own, to read and close.
     # The Indonesian text is the binding one, so that is what is shown.
@@ -174,7 +174,8 @@ def accept_agreements(app, wizard, shot_prefix):
         click(find_button(page, 'Read the ' + title))
         document = app.window(document_title)
         find(document, 'text', document_title)
-        screenshot(document_title, shot_prefix + '-' + title.lower().replace(' ', '-'))
+        if shot_prefix:
+            screenshot(document_title, shot_prefix + '-' + title.lower().replace(' ', '-'))
         click(find_button(document, 'Close'))
     find_label_containing(page, 'means you accept both documents')
     if shot_prefix:
@@ -229,6 +230,57 @@ def test_asn_enrollment():
         ca.stop()
 
 
+def test_non_asn_enrollment():
+    ca = Ca()
+    try:
+        app, wizard = start(ca)
+        try:
+            register_and_activate(app, wizard, ca, '9971011203950003', 'agus.pratama@pns.kotacontoh.go.id')
+            fill_personal(wizard, 'Agus Pratama Contoh')
+            page = wait_page(wizard, 'Employment data')
+            press(page, 'I am not an ASN')
+            type_into(page, 'Unit', 'Bagian/Umum')
+            find_label_containing(page, 'Letters, digits and single spaces')
+            assert not find_button(page, 'Continue').sensitive
+            type_into(page, 'Unit', 'Bagian Umum')
+            type_into(page, 'Position', 'Tenaga Administrasi')
+            type_into(page, 'City or regency', 'Kota Contoh')
+            type_into(page, 'Province', 'Jawa Timur')
+            screenshot(WIZARD, 'e2e-enroll-non-asn')
+            press(page, 'Continue')
+            take_selfie(wizard)
+            accept_agreements(app, wizard, 'e2e-enroll-non-asn')
+            page = wait_page(wizard, 'Verification')
+            find(page, 'label', 'Verified: check your e-mail')
+        finally:
+            app.quit()
+    finally:
+        ca.stop()
+
+
+def test_selfie_refused():
+    ca = Ca()
+    try:
+        app, wizard = start(ca)
+        try:
+            # The population registry finds no face in Nina's photos.
+            register_and_activate(app, wizard, ca, '9971015511990006', 'nina.kartika@pns.kotacontoh.go.id')
+            fill_personal(wizard, 'Nina Kartika Contoh')
+            page = wait_page(wizard, 'Employment data')
+            type_into(page, 'NIP', '199911152024012006')
+            press(page, 'Cek NIP')
+            find_label_containing(page, 'Dinas Kesehatan')
+            press(page, 'Continue')
+            take_selfie(wizard)
+            page = wait_page(wizard, 'Selfie')
+            find_label_containing(page, 'No face was found')
+            screenshot(WIZARD, 'e2e-enroll-selfie-refused')
+        finally:
+            app.quit()
+    finally:
+        ca.stop()
+
+
 def test_register_refusals():
     ca = Ca()
     try:
@@ -276,5 +328,7 @@ if __name__ == '__main__':
     sys.exit(run_tests([
         test_register_refusals,
         test_asn_enrollment,
+        test_non_asn_enrollment,
+        test_selfie_refused,
         test_expired_activation_link,
     ]))

@@ -183,7 +183,7 @@ static void
 fail_no_device (TekenCamera *self)
 {
   fail (self, TEKEN_CAMERA_ERROR_NO_DEVICE,
-        _("No camera was found. Connect a camera, then try again."));
+        _("Connect a camera to this computer, then try again."));
 }
 
 static void

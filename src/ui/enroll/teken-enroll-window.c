@@ -71,8 +71,8 @@ struct _TekenEnrollWindow
   AdwEntryRow *phone_row;
   GtkLabel *personal_hint;
   GtkButton *personal_button;
-  GtkCheckButton *asn_check;
-  GtkCheckButton *non_asn_check;
+  GtkToggleButton *asn_check;
+  GtkToggleButton *non_asn_check;
   AdwPreferencesGroup *asn_group;
   AdwPreferencesGroup *non_asn_group;
   AdwEntryRow *nip_row;
@@ -670,7 +670,7 @@ personal_clicked_cb (TekenEnrollWindow *self)
 static void
 employment_changed_cb (TekenEnrollWindow *self)
 {
-  gboolean asn = gtk_check_button_get_active (self->asn_check);
+  gboolean asn = gtk_toggle_button_get_active (self->asn_check);
   gboolean ok;
 
   gtk_widget_set_visible (GTK_WIDGET (self->asn_group), asn);
@@ -743,7 +743,7 @@ employment_clicked_cb (TekenEnrollWindow *self)
 {
   g_autoptr(JsonObject) body = json_object_new ();
 
-  if (gtk_check_button_get_active (self->asn_check))
+  if (gtk_toggle_button_get_active (self->asn_check))
     {
       json_object_set_string_member (body, "kind", "asn");
       json_object_set_string_member (body, "nip", row_text (self->nip_row));
@@ -983,7 +983,7 @@ show_enrollment (TekenEnrollWindow *self,
         }
       else
         {
-          gtk_check_button_set_active (self->non_asn_check, TRUE);
+          gtk_toggle_button_set_active (self->non_asn_check, TRUE);
           gtk_editable_set_text (GTK_EDITABLE (self->unit_row), json_string (employment, "unit"));
           gtk_editable_set_text (GTK_EDITABLE (self->position_row), json_string (employment, "position"));
           gtk_editable_set_text (GTK_EDITABLE (self->city_row), json_string (employment, "city"));

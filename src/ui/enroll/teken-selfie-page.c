@@ -154,8 +154,7 @@ add_hint (TekenSelfiePage *self,
   hint->label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_wrap (hint->label, TRUE);
   gtk_label_set_xalign (hint->label, 0);
-  gtk_label_set_max_width_chars (hint->label, 28);
-  gtk_widget_set_hexpand (GTK_WIDGET (hint->label), TRUE);
+  gtk_label_set_max_width_chars (hint->label, 30);
   gtk_widget_set_margin_start (box, 12);
   gtk_widget_set_margin_end (box, 12);
   gtk_widget_set_margin_top (box, 9);
