@@ -233,8 +233,11 @@ show_page (TekenEnrollWindow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->back_button), back != NULL);
   adw_window_title_set_subtitle (self->window_title, gtk_stack_page_get_title (page));
   gtk_stack_set_visible_child_name (self->stack, name);
-  /* The keyboard follows the page: its first field or button. */
-  gtk_widget_child_focus (child, GTK_DIR_TAB_FORWARD);
+  /* The keyboard follows the page: its first field or button. Not before
+   * the window is shown: GTK 4.8 would then give the window's accessible
+   * the wrong role. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    gtk_widget_child_focus (child, GTK_DIR_TAB_FORWARD);
 }
 
 typedef struct
