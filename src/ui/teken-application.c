@@ -13,6 +13,7 @@
 #include "teken-ca-client.h"
 #include "teken-demo-mailbox.h"
 #include "teken-enroll-window.h"
+#include "teken-preferences-window.h"
 #include "teken-resources.h"
 #include "teken-window.h"
 
@@ -144,6 +145,24 @@ demo_mailbox_activated_cb (GSimpleAction *action,
 }
 
 static void
+preferences_activated_cb (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  TekenApplication *self = user_data;
+
+  gtk_window_present (GTK_WINDOW (teken_preferences_window_new (GTK_WINDOW (get_window (self)))));
+}
+
+/* Another server: the next request makes a client for it. Windows already
+ * open keep the one they began with. */
+static void
+server_changed_cb (TekenApplication *self)
+{
+  g_clear_object (&self->client);
+}
+
+static void
 quit_activated_cb (GSimpleAction *action,
                    GVariant      *parameter,
                    gpointer       user_data)
@@ -155,6 +174,7 @@ static const GActionEntry app_actions[] = {
   { "about", about_activated_cb },
   { "quit", quit_activated_cb },
   { "enroll", enroll_activated_cb },
+  { "preferences", preferences_activated_cb },
 };
 
 /* Only the demo has an outbox to show. */
@@ -179,6 +199,7 @@ static void
 teken_application_startup (GApplication *app)
 {
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *preferences_accels[] = { "<Control>comma", NULL };
 
   G_APPLICATION_CLASS (teken_application_parent_class)->startup (app);
 
@@ -186,12 +207,15 @@ teken_application_startup (GApplication *app)
   g_autofree char *maildir = NULL;
 
   self->settings = g_settings_new (APP_ID);
+  g_signal_connect_swapped (self->settings, "changed::server-url", G_CALLBACK (server_changed_cb), self);
+  g_signal_connect_swapped (self->settings, "changed::server-ca-file", G_CALLBACK (server_changed_cb), self);
   maildir = get_demo_maildir (self);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions, G_N_ELEMENTS (app_actions), app);
   if (*maildir != '\0')
     g_action_map_add_action_entries (G_ACTION_MAP (app), demo_actions, G_N_ELEMENTS (demo_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences", preferences_accels);
 }
 
 static void

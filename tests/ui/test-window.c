@@ -121,6 +121,55 @@ test_open_link_explains (void)
   gtk_window_destroy (window);
 }
 
+/* The server's address is saved only when it is one Teken can use. */
+static void
+test_preferences (void)
+{
+  g_autoptr(TekenApplication) app = create_application ();
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GtkWindow *window = activate_and_wait (app);
+  GtkWindow *preferences = NULL;
+  GtkWidget *row = NULL;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    if (ADW_IS_PREFERENCES_WINDOW (l->data))
+      preferences = l->data;
+  g_assert_nonnull (preferences);
+  teken_test_wait_until_drawn (GTK_WIDGET (preferences));
+
+  for (GtkWidget *w = gtk_widget_get_first_child (GTK_WIDGET (preferences)); w != NULL && row == NULL;)
+    {
+      if (ADW_IS_ENTRY_ROW (w) &&
+          g_str_equal (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)), "Server address"))
+        row = w;
+      else if (gtk_widget_get_first_child (w) != NULL)
+        w = gtk_widget_get_first_child (w);
+      else
+        {
+          while (w != NULL && gtk_widget_get_next_sibling (w) == NULL)
+            w = gtk_widget_get_parent (w);
+          w = w != NULL ? gtk_widget_get_next_sibling (w) : NULL;
+        }
+    }
+  g_assert_nonnull (row);
+
+  gtk_editable_set_text (GTK_EDITABLE (row), "http://ca.example");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_assert_cmpstr (g_settings_get_string (settings, "server-url"), ==, "https://127.0.0.1:8443");
+  gtk_editable_set_text (GTK_EDITABLE (row), "https://ca.kotacontoh.go.id");
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  g_assert_cmpstr (g_settings_get_string (settings, "server-url"), ==, "https://ca.kotacontoh.go.id");
+  gtk_widget_queue_draw (GTK_WIDGET (preferences));
+  teken_test_wait_until_drawn (GTK_WIDGET (preferences));
+  teken_test_save_screenshot (GTK_WIDGET (preferences), "preferences");
+
+  g_settings_reset (settings, "server-url");
+  gtk_window_set_focus (preferences, NULL);
+  gtk_window_destroy (preferences);
+  gtk_window_destroy (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -136,6 +185,7 @@ main (int   argc,
   g_test_add_func ("/window/jobs-follow-actions", test_offers_jobs_whose_action_exists);
   g_test_add_func ("/window/open-document-explains", test_open_document_explains);
   g_test_add_func ("/window/open-link-explains", test_open_link_explains);
+  g_test_add_func ("/window/preferences", test_preferences);
 
   return g_test_run ();
 }
