@@ -45,12 +45,14 @@ def wait_for(predicate, what, timeout=20):
 class App:
     """One running instance of the installed teken."""
 
-    def __init__(self, *args, language='en'):
+    def __init__(self, *args, language='en', log=None):
+        """@log: a file for everything the app prints (stdout and stderr)."""
         env = dict(os.environ)
         env['LANGUAGE'] = language
         env['LANG'] = env['LC_ALL'] = 'id_ID.UTF-8' if language == 'id' else 'C.UTF-8'
         self.env = env
-        self.process = subprocess.Popen([TEKEN, *args], env=env)
+        self.log = open(log, 'wb') if log else None
+        self.process = subprocess.Popen([TEKEN, *args], env=env, stdout=self.log, stderr=self.log)
         self.node = wait_for(lambda: self._find_application(), 'teken on the AT-SPI bus')
 
     def _find_application(self):
@@ -76,6 +78,8 @@ class App:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        if self.log:
+            self.log.close()
 
 
 # GTK 4.8 does not report the 'showing' state, so it is not used to filter.

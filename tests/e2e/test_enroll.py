@@ -79,10 +79,10 @@ def wait_page(window, title):
     return find(window, 'panel', title)
 
 
-def start(ca):
+def start(ca, log=None):
     os.environ.update(ca.env())
     os.environ['TEKEN_CAMERA_SOURCE'] = 'videotestsrc pattern=smpte is-live=true'
-    app = App()
+    app = App(log=log)
     app.window('Teken')
     # The start page offers the job once the app has it.
     find(app.node, 'label', 'Get a Certificate')
@@ -185,8 +185,13 @@ def accept_agreements(app, wizard, shot_prefix=None):
 
 def test_asn_enrollment():
     ca = Ca()
+    # Everything the app prints, with every debug message and the HTTP
+    # bodies logged: no password, passphrase or link token may be in it.
+    log = os.path.join(ca.dir, 'app.log')
+    os.environ['G_MESSAGES_DEBUG'] = 'all'
+    os.environ['TEKEN_HTTP_LOG'] = 'body'
     try:
-        app, wizard = start(ca)
+        app, wizard = start(ca, log)
         try:
             register_and_activate(app, wizard, ca, '9971014506880002', 'siti.rahayu@asn.kotacontoh.go.id',
                                   'e2e-enroll')
@@ -226,7 +231,15 @@ def test_asn_enrollment():
             screenshot(WIZARD, 'e2e-enroll-issued')
         finally:
             app.quit()
+        printed = open(log, encoding='utf-8', errors='replace').read()
+        assert 'enrollment/passphrase' in printed, 'the HTTP log is missing'
+        tokens = [ca.link('siti.rahayu@asn.kotacontoh.go.id', p).split('token=')[1]
+                  for p in ('activation', 'set_passphrase')]
+        for secret in ['Sandi-Baru1!', 'Frasa-Rahasia7!', *tokens]:
+            assert secret not in printed, 'the app printed a secret'
     finally:
+        del os.environ['G_MESSAGES_DEBUG']
+        del os.environ['TEKEN_HTTP_LOG']
         ca.stop()
 
 
