@@ -530,33 +530,6 @@ load_seed (TekenCaStore      *store,
 }
 
 static gboolean
-add_demo_client (TekenCaStore  *store,
-                 const char    *data_dir,
-                 GError       **error)
-{
-  g_autofree char *clients_dir = g_build_filename (data_dir, "clients", NULL);
-  g_autofree char *path = g_build_filename (clients_dir, "demo.ini", NULL);
-  g_autofree char *secret = NULL;
-  g_autofree char *hash = NULL;
-  g_autofree char *contents = NULL;
-  guint8 random[32];
-
-  if (RAND_bytes (random, sizeof random) != 1)
-    return FALSE;
-  secret = g_base64_encode (random, sizeof random);
-  /* base64url without padding, like every other token (§2.3). */
-  g_strdelimit (secret, "+", '-');
-  g_strdelimit (secret, "/", '_');
-  g_strdelimit (secret, "=", '\0');
-  hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, secret, -1);
-  contents = g_strdup_printf ("[client]\nclient_id=demo\nclient_secret=%s\n", secret);
-
-  return g_mkdir_with_parents (clients_dir, 0700) == 0 &&
-         teken_ca_store_add_client (store, "demo", hash, error) &&
-         g_file_set_contents_full (path, contents, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
-}
-
-static gboolean
 is_empty_dir (const char *path)
 {
   g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
@@ -624,7 +597,7 @@ run_init (int    argc,
       !teken_ca_store_begin (store, &error))
     goto failed;
   if ((authority = teken_ca_authority_create (data_dir, store, public_url, &error)) == NULL ||
-      !add_demo_client (store, data_dir, &error) ||
+      !teken_ca_add_client (store, data_dir, "demo", &error) ||
       (server_key = teken_ca_server_key_load (data_dir, &error)) == NULL ||
       !load_seed (store, authority, server_key, seed, &error) ||
       !teken_ca_store_commit (store, &error))

@@ -37,6 +37,45 @@ seed_error (GError     **error,
 }
 
 /**
+ * teken_ca_add_client:
+ * @name: the client id, 1–32 of a–z 0–9 _ -
+ *
+ * Makes an application's client credentials (docs/api.md §2.3): the id and
+ * a 256-bit secret go to `DIR/clients/NAME.ini` (mode 0600), for the
+ * agency's application; the store keeps the secret's SHA-256 only.
+ */
+gboolean
+teken_ca_add_client (TekenCaStore  *store,
+                     const char    *data_dir,
+                     const char    *name,
+                     GError       **error)
+{
+  g_autofree char *clients_dir = g_build_filename (data_dir, "clients", NULL);
+  g_autofree char *file = g_strconcat (name, ".ini", NULL);
+  g_autofree char *path = g_build_filename (clients_dir, file, NULL);
+  g_autofree char *secret = teken_ca_token_new ();
+  g_autofree char *hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, secret, -1);
+  g_autofree char *contents = NULL;
+  gboolean ok;
+
+  if (*name == '\0' || strlen (name) > 32 ||
+      strspn (name, "abcdefghijklmnopqrstuvwxyz0123456789_-") != strlen (name))
+    {
+      g_set_error (error, TEKEN_CA_ERROR, TEKEN_CA_ERROR_SEED,
+                   _("A client name is 1 to 32 lowercase letters, digits, hyphens or underscores."));
+      teken_wipe_string (secret);
+      return FALSE;
+    }
+  contents = g_strdup_printf ("[client]\nclient_id=%s\nclient_secret=%s\n", name, secret);
+  ok = g_mkdir_with_parents (clients_dir, 0700) == 0 &&
+       teken_ca_store_add_client (store, name, hash, error) &&
+       g_file_set_contents_full (path, contents, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+  teken_wipe_string (secret);
+  teken_wipe_string (contents);
+  return ok;
+}
+
+/**
  * teken_ca_seed_holder_profile:
  * @nip: the holder's NIP, empty for non-ASN
  * @profile: unit, position, city, province, title_prefix, title_suffix,
@@ -370,6 +409,11 @@ teken_ca_admin_run (int    argc,
       command = "verifier add";
       argument = words[2];
     }
+  else if (n_words == 3 && g_str_equal (words[0], "client") && g_str_equal (words[1], "add"))
+    {
+      command = "client add";
+      argument = words[2];
+    }
   else if (n_words == 1 || n_words == 2)
     {
       command = words[0];
@@ -400,6 +444,22 @@ teken_ca_admin_run (int    argc,
 
   if (g_str_equal (command, "verifier add"))
     return add_verifier (self, argument, name, agency);
+
+  if (g_str_equal (command, "client add"))
+    {
+      g_autofree char *file = g_strconcat (argument, ".ini", NULL);
+      g_autofree char *path = g_build_filename (data_dir, "clients", file, NULL);
+
+      if (!teken_ca_add_client (self->store, data_dir, argument, &error))
+        {
+          g_printerr ("teken-ca admin: %s\n", error->message);
+          return 1;
+        }
+      /* TRANSLATORS: %s is a file holding a client id and secret. */
+      g_print (_("Client credentials written to %s (readable only by you). Give them to the agency's application.\n"),
+               path);
+      return 0;
+    }
 
   if (g_str_equal (command, "requests") && argument == NULL)
     {

@@ -15,6 +15,10 @@ G_BEGIN_DECLS
 
 int      teken_ca_admin_run             (int            argc,
                                          char         **argv);
+gboolean teken_ca_add_client           (TekenCaStore  *store,
+                                         const char    *data_dir,
+                                         const char    *name,
+                                         GError       **error);
 gboolean teken_ca_seed_holder_profile   (TekenCaStore  *store,
                                          gint64         account_id,
                                          const char    *nik,

@@ -323,6 +323,51 @@ stop_server (void)
   return g_string_free (rest, FALSE);
 }
 
+/* `teken-ca admin client add`: an agency application's credentials, which
+ * the running server accepts at once (docs/api.md §2.3). */
+static void
+test_admin_client_add (void)
+{
+  const char *bin = g_getenv ("TEKEN_CA_BIN");
+  g_autofree char *path = g_build_filename (ca.data_dir, "clients", "agency-app.ini", NULL);
+  g_autoptr(GKeyFile) client = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *secret = NULL;
+  g_autofree char *pair = NULL;
+  g_autofree char *encoded = NULL;
+  g_autofree char *header = NULL;
+  g_autofree char *uri = g_strconcat (ca.url, "/api/v2/user/check/status", NULL);
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", uri);
+  g_autoptr(GBytes) body = g_bytes_new_static ("{\"nik\": \"" HOLDER_NIK "\"}", strlen ("{\"nik\": \"" HOLDER_NIK "\"}"));
+  g_autoptr(GBytes) response = NULL;
+  GStatBuf st;
+
+  {
+    const char * const bad[] = { bin, "admin", ca.data_dir, "client", "add", "Agency App", NULL };
+    const char * const good[] = { bin, "admin", ca.data_dir, "client", "add", "agency-app", NULL };
+
+    g_assert_cmpint (run_tool (bad, NULL), !=, 0);
+    g_assert_cmpint (run_tool (good, NULL), ==, 0);
+  }
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  g_key_file_load_from_file (client, path, G_KEY_FILE_NONE, &error);
+  g_assert_no_error (error);
+  secret = g_key_file_get_string (client, "client", "client_secret", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (secret), ==, 43);
+
+  pair = g_strconcat ("agency-app:", secret, NULL);
+  encoded = g_base64_encode ((const guchar *) pair, strlen (pair));
+  header = g_strconcat ("Basic ", encoded, NULL);
+  soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", header);
+  response = soup_session_send_and_read (ca.session, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
+  g_ptr_array_add (ca.secrets, g_steal_pointer (&secret));
+}
+
 static void
 test_info (void)
 {
@@ -1491,6 +1536,7 @@ main (int    argc,
 
   g_test_add_func ("/ca/data-dir", test_data_dir);
   g_test_add_func ("/ca/info", test_info);
+  g_test_add_func ("/ca/admin-client-add", test_admin_client_add);
   g_test_add_func ("/ca/check-status", test_check_status);
   g_test_add_func ("/ca/request-errors", test_request_errors);
   g_test_add_func ("/ca/sign-hash", test_sign_hash);
