@@ -13,29 +13,39 @@
 #include "teken-test-utils.h"
 
 static void
-contents_invalidated_cb (GdkPaintable *paintable,
-                         gboolean     *drawn)
+after_paint_cb (GdkFrameClock *frame_clock,
+                gboolean      *painted)
 {
-  *drawn = TRUE;
+  *painted = TRUE;
 }
 
-/* Spins the main loop until @widget has been mapped and painted at least
- * once, so what a test reads or captures is what a user would see. */
+/* Spins the main loop until @widget has been mapped, laid out and painted
+ * in a frame that began after this call, so what a test reads or captures
+ * is what a user would see. (Not through a GtkWidgetPaintable: creating
+ * one snapshots the widget at once, even while it waits for allocation.) */
 void
 teken_test_wait_until_drawn (GtkWidget *widget)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  gboolean drawn = FALSE;
   gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  GdkFrameClock *frame_clock;
+  gboolean painted = FALSE;
+  gulong handler;
 
-  g_signal_connect (paintable, "invalidate-contents", G_CALLBACK (contents_invalidated_cb), &drawn);
-
-  while ((!gtk_widget_get_mapped (widget) || !drawn) && g_get_monotonic_time () < deadline)
+  while (!gtk_widget_get_mapped (widget) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
-
   g_assert_true (gtk_widget_get_mapped (widget));
 
-  /* Let pending layout and animations settle. */
+  frame_clock = gtk_widget_get_frame_clock (widget);
+  g_assert_nonnull (frame_clock);
+  handler = g_signal_connect (frame_clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
+  gtk_widget_queue_draw (widget);
+
+  while (!painted && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (frame_clock, handler);
+  g_assert_true (painted);
+
+  /* Let pending work from that frame settle. */
   while (g_main_context_pending (NULL))
     g_main_context_iteration (NULL, FALSE);
 }
@@ -46,8 +56,7 @@ void
 teken_test_save_screenshot (GtkWidget  *widget,
                             const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *basename = g_strconcat (name, ".png", NULL);
@@ -61,8 +70,17 @@ teken_test_save_screenshot (GtkWidget  *widget,
   g_assert_cmpint (height, >, 0);
   g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
 
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  /* Laid out and painted now, so the snapshot below is current. */
+  teken_test_wait_until_drawn (widget);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  paintable = gtk_widget_paintable_new (widget);
+  {
+    g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+    gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+    node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  }
   g_assert_nonnull (node);
 
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),

@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "teken-application.h"
+#include "teken-document-view.h"
 
 G_BEGIN_DECLS
 
@@ -21,5 +22,6 @@ TekenWindow *teken_window_new        (TekenApplication  *application);
 void         teken_window_open_files (TekenWindow       *self,
                                       GFile            **files,
                                       int                n_files);
+TekenDocumentView *teken_window_get_document_view (TekenWindow *self);
 
 G_END_DECLS
