@@ -518,8 +518,16 @@ current_page_changed_cb (TekenDocumentView *self)
   queue_header_update (self);
 }
 
+/* Called from the canvas's allocation: only schedules. */
 static void
 scale_changed_cb (TekenDocumentView *self)
+{
+  queue_header_update (self);
+}
+
+/* Only from the holder's own actions, never from an allocation. */
+static void
+zoom_mode_changed_cb (TekenDocumentView *self)
 {
   queue_header_update (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM_MODE]);
@@ -734,6 +742,7 @@ teken_document_view_class_init (TekenDocumentViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, page_entry_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, current_page_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, scale_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, zoom_mode_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, flap_revealed_cb);
 
   gtk_widget_class_install_action (widget_class, "view.zoom-in", NULL, zoom_in_activated);

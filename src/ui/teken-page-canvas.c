@@ -181,8 +181,8 @@ update_current_page (TekenPageCanvas *self)
   if (page != self->current_page)
     {
       self->current_page = page;
-      update_accessible (self);
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CURRENT_PAGE]);
+      queue_update (self);
     }
 }
 
@@ -318,6 +318,7 @@ update_cb (gpointer user_data)
   TekenPageCanvas *self = user_data;
 
   self->update_source = 0;
+  update_accessible (self);
   update_rendering (self);
 
   return G_SOURCE_REMOVE;

@@ -91,6 +91,9 @@ teken_ui_test_init (int    *argc,
   g_test_init (argc, argv, NULL);
   gtk_init ();
   adw_init ();
+
+  /* As on a desktop: transitions and the sidebar's animation run. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", TRUE, NULL);
 }
 
 TekenApplication *

@@ -33,6 +33,19 @@ get_canvas (TekenWindow *window)
   return teken_document_view_get_canvas (get_view (window));
 }
 
+/* Lets animations (the sidebar sliding in) run their course. */
+static void
+spin (guint milliseconds)
+{
+  gint64 end = g_get_monotonic_time () + milliseconds * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+}
+
 static TekenWindow *
 open_path (TekenApplication *app,
            const char       *path)
@@ -336,6 +349,7 @@ test_valid_signature (void)
   gtk_widget_activate_action (GTK_WIDGET (get_view (window)), "view.show-signatures", NULL);
   g_object_get (get_view (window), "show-sidebar", &show_sidebar, NULL);
   g_assert_true (show_sidebar);
+  spin (600);
   teken_test_wait_until_drawn (GTK_WIDGET (window));
   g_assert_nonnull (teken_test_find_label (GTK_WIDGET (window), "Budi Santoso"));
   g_assert_nonnull (teken_test_find_label (GTK_WIDGET (window), "Siti Rahmawati"));
