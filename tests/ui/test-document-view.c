@@ -167,7 +167,6 @@ press_key (GtkWidget       *widget,
       for (guint i = 0; !handled && i < g_list_model_get_n_items (controllers); i++)
         {
           g_autoptr(GtkEventController) controller = g_list_model_get_item (controllers, i);
-          g_autoptr(GListModel) shortcuts = NULL;
 
           if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
             continue;
