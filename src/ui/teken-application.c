@@ -80,8 +80,13 @@ chooser_responded_cb (GtkNativeDialog  *chooser,
     {
       TekenWindow *window = get_window (self);
 
-      teken_window_open_files (window, (GFile **) array->pdata, array->len);
-      gtk_window_present (GTK_WINDOW (window));
+      if (g_object_get_data (G_OBJECT (chooser), "sign"))
+        teken_window_sign_file (window, g_ptr_array_index (array, 0));
+      else
+        {
+          teken_window_open_files (window, (GFile **) array->pdata, array->len);
+          gtk_window_present (GTK_WINDOW (window));
+        }
     }
 
   gtk_native_dialog_destroy (chooser);
@@ -91,7 +96,8 @@ chooser_responded_cb (GtkNativeDialog  *chooser,
 /* A chooser for PDF documents; opening one also verifies it. */
 static void
 choose_documents (TekenApplication *self,
-                  const char       *title)
+                  const char       *title,
+                  gboolean          sign)
 {
   GtkFileChooserNative *chooser;
   g_autoptr(GtkFileFilter) pdf = gtk_file_filter_new ();
@@ -102,7 +108,8 @@ choose_documents (TekenApplication *self,
                                          GTK_FILE_CHOOSER_ACTION_OPEN,
                                          _("_Open"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), !sign);
+  g_object_set_data (G_OBJECT (chooser), "sign", GINT_TO_POINTER (sign));
 
   gtk_file_filter_set_name (pdf, _("PDF Documents"));
   gtk_file_filter_add_mime_type (pdf, "application/pdf");
@@ -122,7 +129,7 @@ open_activated_cb (GSimpleAction *action,
                    GVariant      *parameter,
                    gpointer       user_data)
 {
-  choose_documents (user_data, _("Open a Document"));
+  choose_documents (user_data, _("Open a Document"), FALSE);
 }
 
 static void
@@ -130,7 +137,15 @@ verify_activated_cb (GSimpleAction *action,
                      GVariant      *parameter,
                      gpointer       user_data)
 {
-  choose_documents (user_data, _("Verify a Document"));
+  choose_documents (user_data, _("Verify a Document"), FALSE);
+}
+
+static void
+sign_activated_cb (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  choose_documents (user_data, _("Sign a Document"), TRUE);
 }
 
 static void
@@ -145,6 +160,7 @@ static const GActionEntry app_actions[] = {
   { "about", about_activated_cb },
   { "open", open_activated_cb },
   { "verify", verify_activated_cb },
+  { "sign", sign_activated_cb },
   { "quit", quit_activated_cb },
 };
 

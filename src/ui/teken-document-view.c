@@ -20,9 +20,11 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "teken-document-view.h"
 #include "teken-page-renderer.h"
+#include "teken-sign-dialog.h"
 #include "teken-signature-list.h"
 
 struct _TekenDocumentView
@@ -39,10 +41,13 @@ struct _TekenDocumentView
   GError                 *verify_error;
   gboolean                loading;
   gboolean                verifying;
+  gboolean                sign_when_loaded;
   guint                   header_tick;
 
   /* Template widgets */
   GtkWidget              *sidebar_button;
+  GtkWidget              *sign_button;
+  GtkWidget              *placement_bar;
   AdwWindowTitle         *window_title;
   GtkMenuButton          *zoom_button;
   GtkLabel               *zoom_label;
@@ -78,6 +83,7 @@ enum {
 
 enum {
   OPEN_SIGNED_VERSION,
+  DOCUMENT_SIGNED,
   N_SIGNALS
 };
 
@@ -208,6 +214,28 @@ update_status (TekenDocumentView *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.show-signatures", details);
 }
 
+static gboolean
+can_sign (TekenDocumentView *self)
+{
+  g_autofree char *path = self->file ? g_file_get_path (self->file) : NULL;
+
+  return path != NULL && self->revision_length == 0 && !self->loading && self->error == NULL &&
+         teken_page_canvas_get_n_pages (self->canvas) > 0;
+}
+
+static void
+update_signing (TekenDocumentView *self)
+{
+  gboolean placing = teken_page_canvas_get_placing (self->canvas);
+
+  gtk_widget_set_visible (self->placement_bar, placing);
+  gtk_widget_set_visible (self->sign_button, can_sign (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.sign", can_sign (self) && !placing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.place", placing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.sign-invisibly", placing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.cancel-placing", placing);
+}
+
 static void
 update_title (TekenDocumentView *self)
 {
@@ -312,6 +340,7 @@ renderer_loaded_cb (GObject      *source,
   if (renderer == NULL)
     {
       show_error (self, error);
+      update_signing (self);
       return;
     }
 
@@ -320,6 +349,14 @@ renderer_loaded_cb (GObject      *source,
   update_page_label (self);
   update_zoom (self);
   gtk_widget_grab_focus (GTK_WIDGET (self->canvas));
+
+  if (self->sign_when_loaded)
+    {
+      self->sign_when_loaded = FALSE;
+      if (can_sign (self))
+        teken_page_canvas_set_placing (self->canvas, TRUE);
+    }
+  update_signing (self);
 }
 
 static void
@@ -461,6 +498,7 @@ reset (TekenDocumentView *self)
   g_clear_error (&self->verify_error);
   g_clear_object (&self->verification);
   teken_signature_list_set_model (self->signature_list, NULL);
+  teken_page_canvas_set_placing (self->canvas, FALSE);
   teken_page_canvas_set_renderer (self->canvas, NULL);
   adw_flap_set_reveal_flap (self->flap, FALSE);
 
@@ -468,6 +506,7 @@ reset (TekenDocumentView *self)
   set_loading (self, TRUE);
   update_page_label (self);
   update_zoom (self);
+  update_signing (self);
 }
 
 static void
@@ -593,6 +632,116 @@ show_signed_version_activated (GtkWidget  *widget,
 }
 
 static void
+sign_dialog_signed_cb (TekenSignDialog   *dialog,
+                       GFile             *output,
+                       TekenDocumentView *self)
+{
+  g_autoptr(GFile) file = g_object_ref (output);
+
+  /* The signed copy replaces the original in this window, checked. */
+  teken_document_view_load_file (self, file);
+  g_signal_emit (self, signals[DOCUMENT_SIGNED], 0, file);
+}
+
+static void
+sign_dialog_destroyed_cb (TekenDocumentView *self)
+{
+  teken_page_canvas_set_box (self->canvas, 0, NULL);
+}
+
+static void
+open_sign_dialog (TekenDocumentView     *self,
+                  guint                  page,
+                  const graphene_rect_t *box)
+{
+  TekenSignDialog *dialog;
+
+  teken_page_canvas_set_placing (self->canvas, FALSE);
+  update_signing (self);
+
+  dialog = teken_sign_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), self->file, page, box);
+  g_signal_connect_object (dialog, "signed", G_CALLBACK (sign_dialog_signed_cb), self, 0);
+  g_signal_connect_object (dialog, "destroy", G_CALLBACK (sign_dialog_destroyed_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+box_placed_cb (TekenDocumentView *self,
+               guint              page,
+               double             x,
+               double             y,
+               double             width,
+               double             height)
+{
+  open_sign_dialog (self, page, &GRAPHENE_RECT_INIT (x, y, width, height));
+}
+
+static void
+sign_activated (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  TekenDocumentView *self = TEKEN_DOCUMENT_VIEW (widget);
+
+  if (!can_sign (self))
+    return;
+
+  teken_page_canvas_set_placing (self->canvas, TRUE);
+  update_signing (self);
+}
+
+/* A place for the box without dragging: for keyboards, and the usual
+ * corners. 36 pt (half an inch) from the edges. */
+static void
+place_activated (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  TekenDocumentView *self = TEKEN_DOCUMENT_VIEW (widget);
+  const char *where = g_variant_get_string (parameter, NULL);
+  TekenPageLayout *layout = teken_page_canvas_get_layout (self->canvas);
+  guint page = g_str_has_prefix (where, "last") ? teken_page_canvas_get_n_pages (self->canvas) - 1 : 0;
+  graphene_size_t size;
+  graphene_rect_t box;
+  double margin = 36;
+
+  if (layout == NULL)
+    return;
+
+  teken_page_layout_get_page_size (layout, page, &size);
+  graphene_rect_init (&box, 0, 0,
+                      MIN (TEKEN_SIGNATURE_BOX_WIDTH, size.width - 2 * margin),
+                      MIN (TEKEN_SIGNATURE_BOX_HEIGHT, size.height - 2 * margin));
+  box.origin.x = g_str_has_suffix (where, "left") ? margin : size.width - margin - box.size.width;
+  box.origin.y = strstr (where, "top") ? margin : size.height - margin - box.size.height;
+  box.origin.x = MAX (box.origin.x, 0);
+  box.origin.y = MAX (box.origin.y, 0);
+
+  teken_page_canvas_set_box (self->canvas, page, &box);
+  teken_page_canvas_go_to_page (self->canvas, page);
+  open_sign_dialog (self, page, &box);
+}
+
+static void
+sign_invisibly_activated (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  open_sign_dialog (TEKEN_DOCUMENT_VIEW (widget), 0, NULL);
+}
+
+static void
+cancel_placing_activated (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  TekenDocumentView *self = TEKEN_DOCUMENT_VIEW (widget);
+
+  teken_page_canvas_set_placing (self->canvas, FALSE);
+  update_signing (self);
+}
+
+static void
 teken_document_view_dispose (GObject *object)
 {
   TekenDocumentView *self = TEKEN_DOCUMENT_VIEW (object);
@@ -715,11 +864,21 @@ teken_document_view_class_init (TekenDocumentViewClass *klass)
     g_signal_new ("open-signed-version", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 3, G_TYPE_FILE, G_TYPE_INT64, G_TYPE_STRING);
 
+  /**
+   * TekenDocumentView::document-signed:
+   * @output: the signed copy, now shown
+   */
+  signals[DOCUMENT_SIGNED] =
+    g_signal_new ("document-signed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_FILE);
+
   g_type_ensure (TEKEN_TYPE_PAGE_CANVAS);
   g_type_ensure (TEKEN_TYPE_SIGNATURE_LIST);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/teken/Teken/ui/teken-document-view.ui");
   gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, sidebar_button);
+  gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, sign_button);
+  gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, placement_bar);
   gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, window_title);
   gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, zoom_button);
   gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, zoom_label);
@@ -744,6 +903,7 @@ teken_document_view_class_init (TekenDocumentViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, scale_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, zoom_mode_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, flap_revealed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, box_placed_cb);
 
   gtk_widget_class_install_action (widget_class, "view.zoom-in", NULL, zoom_in_activated);
   gtk_widget_class_install_action (widget_class, "view.zoom-out", NULL, zoom_out_activated);
@@ -752,6 +912,10 @@ teken_document_view_class_init (TekenDocumentViewClass *klass)
   gtk_widget_class_install_property_action (widget_class, "view.show-sidebar", "show-sidebar");
   gtk_widget_class_install_action (widget_class, "view.show-signatures", NULL, show_signatures_activated);
   gtk_widget_class_install_action (widget_class, "view.show-signed-version", "u", show_signed_version_activated);
+  gtk_widget_class_install_action (widget_class, "view.sign", NULL, sign_activated);
+  gtk_widget_class_install_action (widget_class, "view.place", "s", place_activated);
+  gtk_widget_class_install_action (widget_class, "view.sign-invisibly", NULL, sign_invisibly_activated);
+  gtk_widget_class_install_action (widget_class, "view.cancel-placing", NULL, cancel_placing_activated);
 }
 
 static void
@@ -779,6 +943,7 @@ teken_document_view_init (TekenDocumentView *self)
   update_page_label (self);
   update_zoom (self);
   update_status (self);
+  update_signing (self);
 }
 
 GtkWidget *
@@ -911,4 +1076,23 @@ teken_document_view_get_verification (TekenDocumentView *self)
   g_return_val_if_fail (TEKEN_IS_DOCUMENT_VIEW (self), NULL);
 
   return self->verification;
+}
+
+/**
+ * teken_document_view_sign_when_loaded:
+ *
+ * Once the document shows, starts placing a signature on it (app.sign).
+ */
+void
+teken_document_view_sign_when_loaded (TekenDocumentView *self)
+{
+  g_return_if_fail (TEKEN_IS_DOCUMENT_VIEW (self));
+
+  if (!self->loading && can_sign (self))
+    {
+      teken_page_canvas_set_placing (self->canvas, TRUE);
+      update_signing (self);
+    }
+  else
+    self->sign_when_loaded = TRUE;
 }

@@ -25,6 +25,7 @@ void                    teken_document_view_load_signed_version   (TekenDocument
                                                                    GFile             *file,
                                                                    goffset            length,
                                                                    const char        *signer);
+void                    teken_document_view_sign_when_loaded     (TekenDocumentView *self);
 GFile                  *teken_document_view_get_file              (TekenDocumentView *self);
 goffset                 teken_document_view_get_signed_version_length (TekenDocumentView *self);
 const char             *teken_document_view_get_title             (TekenDocumentView *self);

@@ -22,6 +22,7 @@
 #include <math.h>
 
 #include "teken-page-canvas.h"
+#include "teken-signature-appearance.h"
 
 /* Pages beyond the visible ones rendered ahead, each way. */
 #define PREFETCH_PAGES 2
@@ -63,6 +64,16 @@ struct _TekenPageCanvas
   int                pending_page;  /* to scroll to once laid out, or -1 */
   guint              update_source;
 
+  /* Placing a signature: the box chosen (points on the page as shown) and
+   * the one being dragged (widget pixels). */
+  gboolean           placing;
+  gboolean           has_box;
+  guint              box_page;
+  graphene_rect_t    box;
+  gboolean           dragging;
+  graphene_point_t   drag_start;
+  graphene_point_t   drag_end;
+
   /* The point kept in place when the scale changes: a page, a spot on it
    * (0..1 of its size) and where in the viewport it was. */
   gboolean           have_anchor;
@@ -78,6 +89,7 @@ enum {
   PROP_CURRENT_PAGE,
   PROP_ZOOM_MODE,
   PROP_SCALE,
+  PROP_PLACING,
   N_PROPS,
 
   /* GtkScrollable */
@@ -89,6 +101,7 @@ enum {
 
 enum {
   PAGE_RENDERED,
+  BOX_PLACED,
   N_SIGNALS
 };
 
@@ -493,6 +506,29 @@ teken_page_canvas_size_allocate (GtkWidget *widget,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SCALE]);
 }
 
+/* A signature box: the accent colour, filled lightly. */
+static void
+append_box (GtkWidget             *widget,
+            GtkSnapshot           *snapshot,
+            const graphene_rect_t *rect)
+{
+  GdkRGBA accent = { 0.21, 0.52, 0.89, 1 };
+  GdkRGBA fill;
+  GskRoundedRect outline;
+  const float widths[4] = { 2, 2, 2, 2 };
+  GdkRGBA colors[4];
+
+  gtk_style_context_lookup_color (gtk_widget_get_style_context (widget), "accent_bg_color", &accent);
+  fill = accent;
+  fill.alpha = 0.15;
+  for (guint i = 0; i < 4; i++)
+    colors[i] = accent;
+
+  gsk_rounded_rect_init_from_rect (&outline, rect, 0);
+  gtk_snapshot_append_color (snapshot, &fill, rect);
+  gtk_snapshot_append_border (snapshot, &outline, widths, colors);
+}
+
 static void
 teken_page_canvas_snapshot (GtkWidget   *widget,
                             GtkSnapshot *snapshot)
@@ -536,7 +572,25 @@ teken_page_canvas_snapshot (GtkWidget   *widget,
       gtk_snapshot_append_border (snapshot, &outline, widths, colors);
     }
 
+  if (self->has_box && self->box_page < teken_page_layout_get_n_pages (self->layout))
+    {
+      graphene_rect_t rect;
+
+      teken_page_layout_page_to_content (self->layout, self->box_page, &self->box, &rect);
+      append_box (widget, snapshot, &rect);
+    }
+
   gtk_snapshot_restore (snapshot);
+
+  if (self->dragging)
+    {
+      graphene_rect_t rect;
+
+      graphene_rect_init (&rect,
+                          MIN (self->drag_start.x, self->drag_end.x), MIN (self->drag_start.y, self->drag_end.y),
+                          fabs (self->drag_end.x - self->drag_start.x), fabs (self->drag_end.y - self->drag_start.y));
+      append_box (widget, snapshot, &rect);
+    }
 }
 
 static void
@@ -618,6 +672,52 @@ scrolled_cb (GtkEventControllerScroll *controller,
 }
 
 static void
+drag_began_cb (GtkGestureDrag  *gesture,
+               double           x,
+               double           y,
+               TekenPageCanvas *self)
+{
+  if (!self->placing || self->layout == NULL)
+    {
+      gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_DENIED);
+      return;
+    }
+
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  self->dragging = TRUE;
+  self->drag_start = self->drag_end = GRAPHENE_POINT_INIT (x, y);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+drag_updated_cb (GtkGestureDrag  *gesture,
+                 double           dx,
+                 double           dy,
+                 TekenPageCanvas *self)
+{
+  if (!self->dragging)
+    return;
+
+  self->drag_end = GRAPHENE_POINT_INIT (self->drag_start.x + dx, self->drag_start.y + dy);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+drag_ended_cb (GtkGestureDrag  *gesture,
+               double           dx,
+               double           dy,
+               TekenPageCanvas *self)
+{
+  if (!self->dragging)
+    return;
+
+  self->dragging = FALSE;
+  teken_page_canvas_place_box (self, self->drag_start.x, self->drag_start.y,
+                               self->drag_start.x + dx, self->drag_start.y + dy);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
 pressed_cb (GtkGestureClick *gesture,
             int              n_press,
             double           x,
@@ -672,6 +772,9 @@ teken_page_canvas_get_property (GObject    *object,
     case PROP_SCALE:
       g_value_set_double (value, teken_page_canvas_get_scale (self));
       break;
+    case PROP_PLACING:
+      g_value_set_boolean (value, self->placing);
+      break;
     case PROP_HADJUSTMENT:
       g_value_set_object (value, self->hadjustment);
       break;
@@ -710,6 +813,9 @@ teken_page_canvas_set_property (GObject      *object,
       break;
     case PROP_SCALE:
       teken_page_canvas_set_scale (self, g_value_get_double (value));
+      break;
+    case PROP_PLACING:
+      teken_page_canvas_set_placing (self, g_value_get_boolean (value));
       break;
     case PROP_HADJUSTMENT:
       set_adjustment (self, &self->hadjustment, g_value_get_object (value));
@@ -760,6 +866,9 @@ teken_page_canvas_class_init (TekenPageCanvasClass *klass)
   properties[PROP_SCALE] =
     g_param_spec_double ("scale", NULL, NULL, TEKEN_SCALE_MIN, TEKEN_SCALE_MAX, TEKEN_SCALE_ACTUAL_SIZE,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PLACING] =
+    g_param_spec_boolean ("placing", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_object_class_override_property (object_class, PROP_HADJUSTMENT, "hadjustment");
@@ -776,6 +885,21 @@ teken_page_canvas_class_init (TekenPageCanvasClass *klass)
   signals[PAGE_RENDERED] =
     g_signal_new ("page-rendered", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+
+  /**
+   * TekenPageCanvas::box-placed:
+   * @page: 0-based
+   * @x: left edge, in points from the left of the page as shown
+   * @y: top edge, in points from the top of the page as shown
+   * @width: in points
+   * @height: in points
+   *
+   * While placing, the holder dragged (or clicked) a signature box.
+   */
+  signals[BOX_PLACED] =
+    g_signal_new ("box-placed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 5,
+                  G_TYPE_UINT, G_TYPE_DOUBLE, G_TYPE_DOUBLE, G_TYPE_DOUBLE, G_TYPE_DOUBLE);
 
   gtk_widget_class_add_binding (widget_class, GDK_KEY_Page_Down, 0, scroll_page_cb, "i", 1);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_KP_Page_Down, 0, scroll_page_cb, "i", 1);
@@ -801,6 +925,7 @@ teken_page_canvas_init (TekenPageCanvas *self)
 {
   GtkEventController *scroll;
   GtkGesture *click;
+  GtkGesture *drag;
 
   self->zoom_mode = TEKEN_ZOOM_FIT_WIDTH;
   self->free_scale = TEKEN_SCALE_ACTUAL_SIZE;
@@ -820,6 +945,13 @@ teken_page_canvas_init (TekenPageCanvas *self)
   click = gtk_gesture_click_new ();
   g_signal_connect (click, "pressed", G_CALLBACK (pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  drag = gtk_gesture_drag_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (drag), GDK_BUTTON_PRIMARY);
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_began_cb), self);
+  g_signal_connect (drag, "drag-update", G_CALLBACK (drag_updated_cb), self);
+  g_signal_connect (drag, "drag-end", G_CALLBACK (drag_ended_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
 }
 
 GtkWidget *
@@ -853,6 +985,8 @@ teken_page_canvas_set_renderer (TekenPageCanvas   *self,
   self->current_page = 0;
   self->have_anchor = FALSE;
   self->pending_page = -1;
+  self->has_box = FALSE;
+  self->dragging = FALSE;
 
   if (renderer != NULL)
     {
@@ -1068,4 +1202,116 @@ teken_page_canvas_get_cache_size (TekenPageCanvas *self)
   g_return_val_if_fail (TEKEN_IS_PAGE_CANVAS (self), 0);
 
   return self->cache_size;
+}
+
+/* Whether a drag on a page places a signature box (and scrolling stays
+ * with the wheel and keys meanwhile). */
+void
+teken_page_canvas_set_placing (TekenPageCanvas *self,
+                               gboolean         placing)
+{
+  g_return_if_fail (TEKEN_IS_PAGE_CANVAS (self));
+
+  placing = !!placing;
+  if (self->placing == placing)
+    return;
+
+  self->placing = placing;
+  self->dragging = FALSE;
+  gtk_widget_set_cursor_from_name (GTK_WIDGET (self), placing ? "crosshair" : NULL);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PLACING]);
+}
+
+gboolean
+teken_page_canvas_get_placing (TekenPageCanvas *self)
+{
+  g_return_val_if_fail (TEKEN_IS_PAGE_CANVAS (self), FALSE);
+
+  return self->placing;
+}
+
+/**
+ * teken_page_canvas_set_box:
+ * @box: (nullable): in points on @page as shown, or %NULL for none
+ *
+ * Shows a chosen signature box on a page.
+ */
+void
+teken_page_canvas_set_box (TekenPageCanvas       *self,
+                           guint                  page,
+                           const graphene_rect_t *box)
+{
+  g_return_if_fail (TEKEN_IS_PAGE_CANVAS (self));
+
+  self->has_box = box != NULL;
+  self->box_page = page;
+  if (box != NULL)
+    self->box = *box;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * teken_page_canvas_place_box:
+ * @x0: where the drag began, in widget pixels
+ * @x1: where it ended
+ *
+ * Turns a drag into a signature box on the page where it began, in points
+ * on that page as shown: clamped to the page, at least the smallest box a
+ * signature's text fits in. A click, or a drag too short to mean a size,
+ * places a box of the usual size centred there. Emits
+ * TekenPageCanvas::box-placed.
+ *
+ * Returns: whether the drag began on a page
+ */
+gboolean
+teken_page_canvas_place_box (TekenPageCanvas *self,
+                             double           x0,
+                             double           y0,
+                             double           x1,
+                             double           y1)
+{
+  double left, top;
+  graphene_point_t start, end;
+  graphene_size_t size;
+  graphene_rect_t rect;
+  guint page;
+  double width, height, x, y;
+
+  g_return_val_if_fail (TEKEN_IS_PAGE_CANVAS (self), FALSE);
+
+  if (self->layout == NULL)
+    return FALSE;
+
+  left = gtk_adjustment_get_value (self->hadjustment);
+  top = gtk_adjustment_get_value (self->vadjustment);
+  if (!teken_page_layout_content_to_page (self->layout, x0 + left, y0 + top, &page, &start))
+    return FALSE;
+
+  teken_page_layout_get_page_size (self->layout, page, &size);
+  teken_page_layout_get_page_rect (self->layout, page, &rect);
+  end.x = CLAMP ((x1 + left - rect.origin.x) * size.width / rect.size.width, 0, size.width);
+  end.y = CLAMP ((y1 + top - rect.origin.y) * size.height / rect.size.height, 0, size.height);
+
+  width = fabs (end.x - start.x);
+  height = fabs (end.y - start.y);
+  x = MIN (start.x, end.x);
+  y = MIN (start.y, end.y);
+
+  if (width < TEKEN_SIGNATURE_BOX_CLICK && height < TEKEN_SIGNATURE_BOX_CLICK)
+    {
+      width = TEKEN_SIGNATURE_BOX_WIDTH;
+      height = TEKEN_SIGNATURE_BOX_HEIGHT;
+      x = start.x - width / 2;
+      y = start.y - height / 2;
+    }
+  width = MIN (MAX (width, TEKEN_APPEARANCE_MIN_WIDTH), size.width);
+  height = MIN (MAX (height, TEKEN_APPEARANCE_MIN_HEIGHT), size.height);
+  x = CLAMP (x, 0, size.width - width);
+  y = CLAMP (y, 0, size.height - height);
+
+  teken_page_canvas_set_box (self, page, &GRAPHENE_RECT_INIT (x, y, width, height));
+  g_signal_emit (self, signals[BOX_PLACED], 0, page, x, y, width, height);
+
+  return TRUE;
 }

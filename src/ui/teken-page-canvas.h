@@ -14,6 +14,12 @@
 
 G_BEGIN_DECLS
 
+/* A signature box placed with a click, and the drag below which a drag
+ * counts as a click, in points. */
+#define TEKEN_SIGNATURE_BOX_WIDTH  180.0
+#define TEKEN_SIGNATURE_BOX_HEIGHT  72.0
+#define TEKEN_SIGNATURE_BOX_CLICK    6.0
+
 #define TEKEN_TYPE_PAGE_CANVAS (teken_page_canvas_get_type ())
 
 G_DECLARE_FINAL_TYPE (TekenPageCanvas, teken_page_canvas, TEKEN, PAGE_CANVAS, GtkWidget)
@@ -39,5 +45,16 @@ guint              teken_page_canvas_get_n_rendered      (TekenPageCanvas   *sel
 gboolean           teken_page_canvas_page_is_rendered    (TekenPageCanvas   *self,
                                                           guint              page);
 gsize              teken_page_canvas_get_cache_size      (TekenPageCanvas   *self);
+void               teken_page_canvas_set_placing         (TekenPageCanvas   *self,
+                                                          gboolean           placing);
+gboolean           teken_page_canvas_get_placing         (TekenPageCanvas   *self);
+void               teken_page_canvas_set_box             (TekenPageCanvas   *self,
+                                                          guint              page,
+                                                          const graphene_rect_t *box);
+gboolean           teken_page_canvas_place_box           (TekenPageCanvas   *self,
+                                                          double             x0,
+                                                          double             y0,
+                                                          double             x1,
+                                                          double             y1);
 
 G_END_DECLS

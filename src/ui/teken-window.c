@@ -141,6 +141,19 @@ open_signed_version_cb (TekenWindow *self,
   gtk_window_present (GTK_WINDOW (window));
 }
 
+static void
+document_signed_cb (TekenWindow *self,
+                    GFile       *output)
+{
+  g_autofree char *name = g_file_get_basename (output);
+  g_autofree char *display_name = g_filename_display_name (name);
+  g_autofree char *title = g_strdup_printf (_("Signed and saved as “%s”. The original is unchanged."), display_name);
+  AdwToast *toast = adw_toast_new (title);
+
+  adw_toast_set_timeout (toast, 8);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 static gboolean
 dropped_cb (GtkDropTarget *target,
             const GValue  *value,
@@ -193,6 +206,7 @@ teken_window_class_init (TekenWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, document_title_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, document_loading_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, open_signed_version_cb);
+  gtk_widget_class_bind_template_callback (widget_class, document_signed_cb);
 }
 
 static void
@@ -261,6 +275,32 @@ teken_window_open_files (TekenWindow  *self,
 
   if (n_links > 0)
     add_toast (self, _("This version of Teken cannot open links from Teken e-mails yet. Update Teken and open the link again."));
+}
+
+/**
+ * teken_window_sign_file:
+ *
+ * Opens @file, in this window if it shows no document yet, and starts
+ * placing a signature on it.
+ */
+void
+teken_window_sign_file (TekenWindow *self,
+                        GFile       *file)
+{
+  TekenWindow *window;
+
+  g_return_if_fail (TEKEN_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  window = find_window_for (self, file);
+  if (window == NULL)
+    {
+      window = has_document (self) ? teken_window_new (TEKEN_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)))) : self;
+      show_document (window, file);
+    }
+
+  teken_document_view_sign_when_loaded (window->document_view);
+  gtk_window_present (GTK_WINDOW (window));
 }
 
 /* The document view, for tests. */

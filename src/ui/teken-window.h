@@ -22,6 +22,8 @@ TekenWindow *teken_window_new        (TekenApplication  *application);
 void         teken_window_open_files (TekenWindow       *self,
                                       GFile            **files,
                                       int                n_files);
+void         teken_window_sign_file  (TekenWindow       *self,
+                                      GFile             *file);
 TekenDocumentView *teken_window_get_document_view (TekenWindow *self);
 
 G_END_DECLS
