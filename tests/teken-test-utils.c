@@ -13,41 +13,52 @@
 #include "teken-test-utils.h"
 
 static void
-contents_invalidated_cb (GdkPaintable *paintable,
-                         gboolean     *drawn)
+after_paint_cb (GdkFrameClock *frame_clock,
+                gboolean      *painted)
 {
-  *drawn = TRUE;
+  *painted = TRUE;
 }
 
-/* Spins the main loop until @widget has been mapped and painted at least
- * once, so what a test reads or captures is what a user would see. */
+/* Spins the main loop until @widget has been mapped, laid out and painted
+ * in a frame that began after this call, so what a test reads or captures
+ * is what a user would see. (Not through a GtkWidgetPaintable: creating
+ * one snapshots the widget at once, even while it waits for allocation.) */
 void
 teken_test_wait_until_drawn (GtkWidget *widget)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  gboolean drawn = FALSE;
   gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  GdkFrameClock *frame_clock;
+  gboolean painted = FALSE;
+  gulong handler;
 
-  g_signal_connect (paintable, "invalidate-contents", G_CALLBACK (contents_invalidated_cb), &drawn);
-
-  while ((!gtk_widget_get_mapped (widget) || !drawn) && g_get_monotonic_time () < deadline)
+  while (!gtk_widget_get_mapped (widget) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
-
   g_assert_true (gtk_widget_get_mapped (widget));
 
-  /* Let pending layout and animations settle. */
+  frame_clock = gtk_widget_get_frame_clock (widget);
+  g_assert_nonnull (frame_clock);
+  handler = g_signal_connect (frame_clock, "after-paint", G_CALLBACK (after_paint_cb), &painted);
+  gtk_widget_queue_draw (widget);
+
+  while (!painted && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (frame_clock, handler);
+  g_assert_true (painted);
+
+  /* Let pending work from that frame settle. */
   while (g_main_context_pending (NULL))
     g_main_context_iteration (NULL, FALSE);
 }
 
 /* Renders @widget as the user sees it and saves it as
  * $TEKEN_SCREENSHOT_DIR/@name.png, for people to look at. */
+/* As teken_test_save_screenshot(), without waiting: for a caller that
+ * knows a frame was just painted (a live preview repaints all the time). */
 void
-teken_test_save_screenshot (GtkWidget  *widget,
-                            const char *name)
+teken_test_save_screenshot_now (GtkWidget  *widget,
+                                const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   g_autofree char *basename = g_strconcat (name, ".png", NULL);
@@ -61,8 +72,13 @@ teken_test_save_screenshot (GtkWidget  *widget,
   g_assert_cmpint (height, >, 0);
   g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
 
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  paintable = gtk_widget_paintable_new (widget);
+  {
+    g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+
+    gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+    node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  }
   g_assert_nonnull (node);
 
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
@@ -70,6 +86,15 @@ teken_test_save_screenshot (GtkWidget  *widget,
   path = g_build_filename (dir, basename, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("screenshot: %s", path);
+}
+
+void
+teken_test_save_screenshot (GtkWidget  *widget,
+                            const char *name)
+{
+  /* Laid out and painted now, so the snapshot is current. */
+  teken_test_wait_until_drawn (widget);
+  teken_test_save_screenshot_now (widget, name);
 }
 
 /* Finds a visible label whose text contains @substring, anywhere under

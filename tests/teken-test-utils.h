@@ -14,6 +14,8 @@ G_BEGIN_DECLS
 void       teken_test_wait_until_drawn     (GtkWidget  *widget);
 void       teken_test_save_screenshot      (GtkWidget  *widget,
                                             const char *name);
+void       teken_test_save_screenshot_now  (GtkWidget  *widget,
+                                            const char *name);
 GtkWidget *teken_test_find_label           (GtkWidget  *root,
                                             const char *substring);
 

@@ -351,8 +351,10 @@ is_signature_field (Diff           *diff,
   if (!teken_pdf_object_has_name (type, "Sig"))
     return FALSE;
 
+  /* An empty signature field has no /V yet. */
   value = teken_pdf_document_lookup (diff->after, parent ? parent : dict, "V", NULL);
-  *is_timestamp = teken_pdf_object_has_name (teken_pdf_dict_get (value, "Type"), "DocTimeStamp");
+  *is_timestamp = teken_pdf_object_is (value, TEKEN_PDF_DICT) &&
+                  teken_pdf_object_has_name (teken_pdf_dict_get (value, "Type"), "DocTimeStamp");
 
   return TRUE;
 }

@@ -791,6 +791,44 @@ fail:
  *
  * Returns: %TRUE when @output_path holds the signed document
  */
+/**
+ * teken_pdf_sign_preview:
+ * @document: the document to sign
+ * @options: where and how, as for teken_pdf_sign()
+ * @signer: whose certificate names the visible signature
+ * @error: return location for a #GError
+ *
+ * The incremental update teken_pdf_sign() would append to @document with
+ * the same options and signing time, its signature value left empty, so
+ * that a viewer can render the document exactly as it will look once
+ * signed (DESIGN.md: the preview is Poppler rendering the prepared bytes).
+ * Nothing is signed or written.
+ *
+ * Returns: (transfer full): the bytes to append to @document's, or %NULL
+ *   with @error set
+ */
+GBytes *
+teken_pdf_sign_preview (TekenPdfDocument           *document,
+                        const TekenPdfSignOptions  *options,
+                        TekenSigner                *signer,
+                        GError                    **error)
+{
+  g_auto(Prepared) prepared = { 0 };
+  g_autoptr(GDateTime) now = NULL;
+  goffset byte_range[4];
+
+  g_return_val_if_fail (TEKEN_IS_PDF_DOCUMENT (document), NULL);
+  g_return_val_if_fail (options != NULL, NULL);
+  g_return_val_if_fail (TEKEN_IS_SIGNER (signer), NULL);
+
+  now = options->signing_time ? g_date_time_ref (options->signing_time) : g_date_time_new_now_local ();
+  if (!prepare (document, options, signer, now, &prepared, error))
+    return NULL;
+  fill_byte_range (&prepared, teken_pdf_document_get_size (document), byte_range);
+
+  return g_bytes_ref (prepared.update);
+}
+
 gboolean
 teken_pdf_sign (TekenPdfDocument           *document,
                 const char                 *output_path,

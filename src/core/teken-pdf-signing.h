@@ -42,6 +42,10 @@ typedef struct
  * timestamp and revocation data added to the CMS later. */
 #define TEKEN_PDF_SIGNATURE_EXTRA_ROOM 16384
 
+GBytes  *teken_pdf_sign_preview (TekenPdfDocument           *document,
+                                 const TekenPdfSignOptions  *options,
+                                 TekenSigner                *signer,
+                                 GError                    **error);
 gboolean teken_pdf_sign (TekenPdfDocument           *document,
                          const char                 *output_path,
                          const TekenPdfSignOptions  *options,

@@ -623,6 +623,7 @@ verify_signature (Verifier      *verifier,
         }
     }
   report->coverage = signed_revision == document ? TEKEN_COVERAGE_ENTIRE_FILE : TEKEN_COVERAGE_ENTIRE_REVISION;
+  report->signed_length = ranges[2] + ranges[3];
 
   /* Integrity. */
   {

@@ -46,6 +46,7 @@ typedef struct
   TekenVerifyStatus  status;
   gboolean           integrity;
   TekenCoverage      coverage;
+  goffset            signed_length; /* the signed revision is the file's first signed_length bytes; 0 unless coverage is entire */
   TekenChangeLevel   changes_after;
   int                docmdp;        /* 1, 2, 3; 0 when this is not a certification signature */
   GPtrArray         *chain;         /* subjects, signer first */

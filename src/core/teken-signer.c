@@ -15,8 +15,10 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
+#include <openssl/x509.h>
 
 #include "teken-signer.h"
+#include "teken-x509-private.h"
 
 G_DEFINE_QUARK (teken-signer-error-quark, teken_signer_error)
 
@@ -170,4 +172,33 @@ teken_signer_sign_digest (TekenSigner   *self,
   g_main_context_pop_thread_default (context);
 
   return teken_signer_sign_digest_finish (self, result, error);
+}
+
+/**
+ * teken_signer_dup_holder_name:
+ * @self: a #TekenSigner
+ *
+ * The name the visible signature shows: the certificate's common name, so
+ * that the app can show it before signing without reading X.509 itself.
+ *
+ * Returns: (transfer full) (nullable): the holder's name, or %NULL when the
+ *   certificate has none
+ */
+char *
+teken_signer_dup_holder_name (TekenSigner *self)
+{
+  GBytes *certificate;
+  const guint8 *der;
+  g_autoptr(X509) x509 = NULL;
+
+  g_return_val_if_fail (TEKEN_IS_SIGNER (self), NULL);
+
+  certificate = teken_signer_get_certificate (self);
+  if (certificate == NULL)
+    return NULL;
+
+  der = g_bytes_get_data (certificate, NULL);
+  x509 = d2i_X509 (NULL, &der, g_bytes_get_size (certificate));
+
+  return x509 != NULL ? teken_x509_get_display_name (x509) : NULL;
 }

@@ -76,5 +76,6 @@ GBytes *teken_signer_sign_digest        (TekenSigner          *self,
                                          GBytes               *digest,
                                          GCancellable         *cancellable,
                                          GError              **error);
+char   *teken_signer_dup_holder_name    (TekenSigner          *self);
 
 G_END_DECLS

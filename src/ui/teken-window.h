@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "teken-application.h"
+#include "teken-document-view.h"
 
 G_BEGIN_DECLS
 
@@ -21,6 +22,9 @@ TekenWindow *teken_window_new        (TekenApplication  *application);
 void         teken_window_open_files (TekenWindow       *self,
                                       GFile            **files,
                                       int                n_files);
+void         teken_window_sign_file  (TekenWindow       *self,
+                                      GFile             *file);
+TekenDocumentView *teken_window_get_document_view (TekenWindow *self);
 
 void         teken_window_add_toast  (TekenWindow  *self,
                                       const char   *message);

@@ -593,6 +593,60 @@ test_original_untouched (void)
   g_assert_cmpmem (before, before_length, signed_bytes, before_length);
 }
 
+/* The preview is the update signing appends, its signature value aside:
+ * what the holder sees before signing is what gets signed. */
+static void
+test_preview_is_what_gets_signed (void)
+{
+  g_autofree char *input = fixture_path ("hand-rotate.pdf");
+  g_autofree char *output = output_path ("previewed.pdf");
+  g_autoptr(TekenPdfDocument) document = NULL;
+  g_autoptr(TekenSigner) signer = load_signer ("budi");
+  g_autoptr(GDateTime) when = g_date_time_new_from_iso8601 ("2026-03-05T10:00:00+07:00", NULL);
+  g_autoptr(GBytes) preview = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *original = NULL;
+  g_autofree char *signed_bytes = NULL;
+  g_autofree char *holder = NULL;
+  gsize original_length, signed_length, preview_length, differing = 0;
+  const guint8 *update;
+  const char *trailer;
+  TekenPdfSignOptions options;
+
+  options_init (&options, TRUE);
+  options.page = 1;   /* turned 90 degrees */
+  options.signing_time = when;
+
+  document = teken_pdf_document_new_for_path (input, &error);
+  g_assert_no_error (error);
+  preview = teken_pdf_sign_preview (document, &options, signer, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (preview);
+  g_assert_true (teken_pdf_sign (document, output, &options, signer, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (g_file_get_contents (input, &original, &original_length, NULL));
+  g_assert_true (g_file_get_contents (output, &signed_bytes, &signed_length, NULL));
+  update = g_bytes_get_data (preview, &preview_length);
+  g_assert_cmpuint (signed_length, ==, original_length + preview_length);
+
+  /* Byte for byte the same but for the hex digits of /Contents, up to the
+   * trailer, whose /ID is new on every write. */
+  trailer = g_strrstr_len ((const char *) update, preview_length, "/ID");
+  g_assert_nonnull (trailer);
+  for (gsize i = 0; i < (gsize) (trailer - (const char *) update); i++)
+    if (update[i] != (guint8) signed_bytes[original_length + i])
+      {
+        g_assert_true (update[i] == '0');
+        g_assert_true (g_ascii_isxdigit (signed_bytes[original_length + i]));
+        differing++;
+      }
+  g_assert_cmpuint (differing, >, 1000);
+
+  holder = teken_signer_dup_holder_name (signer);
+  g_assert_cmpstr (holder, ==, "Budi Santoso");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -642,6 +696,7 @@ main (int   argc,
   g_test_add_func ("/pdf-signing/placeholder-too-small", test_placeholder_too_small);
   g_test_add_func ("/pdf-signing/own-verification", test_own_verification_catches_a_bad_signature);
   g_test_add_func ("/pdf-signing/original-untouched", test_original_untouched);
+  g_test_add_func ("/pdf-signing/preview", test_preview_is_what_gets_signed);
 
   status = g_test_run ();
 

@@ -45,9 +45,12 @@ def wait_for(predicate, what, timeout=20):
 class App:
     """One running instance of the installed teken."""
 
-    def __init__(self, *args, language='en', log=None):
+    def __init__(self, *args, language='en', env=None, log=None):
         """@log: a file for everything the app prints (stdout and stderr)."""
-        env = dict(os.environ)
+        env = dict(os.environ, **(env or {}))
+        # A GTK warning (a widget drawn without an allocation, ...) is a bug
+        # the holder would see: the app aborts and the test fails.
+        env.setdefault('G_DEBUG', 'fatal-warnings')
         env['LANGUAGE'] = language
         env['LANG'] = env['LC_ALL'] = 'id_ID.UTF-8' if language == 'id' else 'C.UTF-8'
         self.env = env
@@ -64,6 +67,11 @@ class App:
     def window(self, title):
         return wait_for(lambda: self.node.findChild(lambda n: n.roleName in ('frame', 'dialog') and n.name == title,
                                                     retry=False, recursive=False, requireResult=False),
+                        'window ' + repr(title))
+
+    def toplevel(self, title):
+        """A window of any role, such as GTK 4.8's file chooser (a 'filler')."""
+        return wait_for(lambda: next((c for c in self.node.children if c.name == title), None),
                         'window ' + repr(title))
 
     def run_again(self, *args):
@@ -93,6 +101,13 @@ def find_label_containing(node, text, timeout=20):
     return wait_for(lambda: node.findChild(lambda n: n.roleName == 'label' and text in n.name,
                                            retry=False, requireResult=False),
                     'a label with %r' % text, timeout)
+
+
+def find_containing(node, role, text, timeout=20):
+    """GTK 4.8 names a button with a mnemonic '_Open Open': match a part."""
+    return wait_for(lambda: node.findChild(lambda n: n.roleName == role and text in n.name,
+                                           retry=False, requireResult=False),
+                    '%s containing %r' % (role, text), timeout)
 
 
 def click(node):

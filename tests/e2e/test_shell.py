@@ -5,7 +5,6 @@
 
 import os
 import sys
-import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
 from teken_e2e import App, click, find, find_label_containing, run_tests, screenshot  # noqa: E402
@@ -30,12 +29,12 @@ def test_start_page_and_about():
 def test_second_instance_hands_over_documents():
     app = App()
     try:
-        window = app.window('Teken')
-        with tempfile.NamedTemporaryFile(suffix='.pdf') as document:
-            app.run_again(document.name)
-            find_label_containing(window, '1 document was not opened')
+        app.window('Teken')
+        app.run_again(os.path.join(os.environ['TEKEN_TEST_FIXTURES'], 'hand-minimal.pdf'))
+        window = app.window('hand-minimal.pdf')
+        find_label_containing(window, 'of 1')
         assert len([c for c in app.node.children if c.roleName == 'frame']) == 1, 'a second window opened'
-        screenshot('Teken', 'e2e-document-refused')
+        screenshot('hand-minimal.pdf', 'e2e-document-handed-over')
     finally:
         app.quit()
 

@@ -151,15 +151,6 @@ wait_for_page (Fixture    *fixture,
 }
 
 static void
-screenshot (Fixture    *fixture,
-            const char *name)
-{
-  gtk_widget_queue_draw (GTK_WIDGET (fixture->window));
-  teken_test_wait_until_drawn (GTK_WIDGET (fixture->window));
-  teken_test_save_screenshot (GTK_WIDGET (fixture->window), name);
-}
-
-static void
 test_parse_link (void)
 {
   static const char token[] = "q3YwAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
@@ -213,7 +204,7 @@ test_register_validation (Fixture       *fixture,
 
   type_into (fixture, "Official e-mail", SITI_EMAIL);
   g_assert_true (gtk_widget_get_sensitive (register_button));
-  screenshot (fixture, "enroll-register-valid");
+  teken_test_save_screenshot (GTK_WIDGET (fixture->window), "enroll-register-valid");
 }
 
 /* Register, follow the link, choose a password, and land on the personal
@@ -294,7 +285,7 @@ test_navigation (Fixture       *fixture,
       }
   }
   g_assert_true (gtk_widget_get_sensitive (button (fixture, "Continue")));
-  screenshot (fixture, "enroll-employment-checked");
+  teken_test_save_screenshot (GTK_WIDGET (fixture->window), "enroll-employment-checked");
 }
 
 int

@@ -9,57 +9,21 @@
 
 #include "config.h"
 
-#include "teken-application.h"
 #include "teken-test-utils.h"
-#include "teken-window.h"
-
-static TekenApplication *
-create_application (void)
-{
-  static guint n_created;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *app_id = NULL;
-  TekenApplication *app;
-
-  /* An id of its own, so the e2e suite's instance of the real app running
-   * at the same time is not asked to do our work, and each test's instance
-   * gets its own D-Bus object paths. */
-  app_id = g_strdup_printf ("%s.Test%u", APP_ID, ++n_created);
-  app = g_object_new (TEKEN_TYPE_APPLICATION,
-                      "application-id", app_id,
-                      "flags", G_APPLICATION_HANDLES_OPEN | G_APPLICATION_NON_UNIQUE,
-                      "resource-base-path", "/io/github/teken/Teken",
-                      NULL);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
-
-  return app;
-}
-
-static GtkWindow *
-activate_and_wait (TekenApplication *app)
-{
-  GtkWindow *window;
-
-  g_application_activate (G_APPLICATION (app));
-  window = gtk_application_get_active_window (GTK_APPLICATION (app));
-  g_assert_true (TEKEN_IS_WINDOW (window));
-  teken_test_wait_until_drawn (GTK_WIDGET (window));
-
-  return window;
-}
+#include "teken-ui-test-utils.h"
 
 static void
 test_opens_on_start_page (void)
 {
-  g_autoptr(TekenApplication) app = create_application ();
-  GtkWindow *window = activate_and_wait (app);
+  g_autoptr(TekenApplication) app = teken_ui_test_create_application ();
+  GtkWindow *window = teken_ui_test_activate (app);
 
   g_assert_cmpstr (gtk_window_get_title (window), ==, "Teken");
   g_assert_nonnull (teken_test_find_label (GTK_WIDGET (window), "Welcome to Teken"));
 
-  /* No job has landed, so none is offered. */
-  g_assert_null (teken_test_find_label (GTK_WIDGET (window), "Verify a Document"));
+  /* Only the jobs that have landed are offered. */
+  g_assert_nonnull (teken_test_find_label (GTK_WIDGET (window), "Verify a Document"));
+  g_assert_nonnull (teken_test_find_label (GTK_WIDGET (window), "Get a Certificate"));
 
   /* Activating again presents the same window rather than a second one. */
   g_application_activate (G_APPLICATION (app));
@@ -72,52 +36,31 @@ test_opens_on_start_page (void)
 static void
 test_offers_jobs_whose_action_exists (void)
 {
-  g_autoptr(TekenApplication) app = create_application ();
-  g_autoptr(GSimpleAction) verify = g_simple_action_new ("verify", NULL);
+  g_autoptr(TekenApplication) app = teken_ui_test_create_application ();
+  g_autoptr(GSimpleAction) enroll = g_simple_action_new ("enroll", NULL);
   GtkWindow *window;
 
-  g_action_map_add_action (G_ACTION_MAP (app), G_ACTION (verify));
-  window = activate_and_wait (app);
+  g_action_map_add_action (G_ACTION_MAP (app), G_ACTION (enroll));
+  window = teken_ui_test_activate (app);
 
-  g_assert_nonnull (teken_test_find_label (GTK_WIDGET (window), "Verify a Document"));
-  g_assert_null (teken_test_find_label (GTK_WIDGET (window), "Sign Documents"));
-  gtk_window_destroy (window);
-}
-
-static GtkWindow *
-open_and_wait (TekenApplication *app,
-               GFile            *file)
-{
-  GtkWindow *window;
-
-  g_application_open (G_APPLICATION (app), &file, 1, "");
-  window = gtk_application_get_active_window (GTK_APPLICATION (app));
-  g_assert_true (TEKEN_IS_WINDOW (window));
-  teken_test_wait_until_drawn (GTK_WIDGET (window));
-
-  return window;
-}
-
-static void
-test_open_document_explains (void)
-{
-  g_autoptr(TekenApplication) app = create_application ();
-  g_autoptr(GFile) document = g_file_new_for_path ("/tmp/surat-keputusan.pdf");
-  GtkWindow *window = open_and_wait (app, document);
-
-  g_assert_nonnull (teken_test_find_label (GTK_WIDGET (window), "1 document was not opened"));
-  teken_test_save_screenshot (GTK_WIDGET (window), "main-window-open-refused");
+  g_assert_nonnull (teken_test_find_label (GTK_WIDGET (window), "Get a Certificate"));
+  g_assert_null (teken_test_find_label (GTK_WIDGET (window), "My Certificate"));
   gtk_window_destroy (window);
 }
 
 static void
 test_open_link_explains (void)
 {
-  g_autoptr(TekenApplication) app = create_application ();
+  g_autoptr(TekenApplication) app = teken_ui_test_create_application ();
   g_autoptr(GFile) link = g_file_new_for_uri ("teken://activate?token=abc");
-  GtkWindow *window = open_and_wait (app, link);
+  GtkWindow *window;
+
+  g_application_open (G_APPLICATION (app), &link, 1, "");
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  teken_test_wait_until_drawn (GTK_WIDGET (window));
 
   g_assert_nonnull (teken_test_find_label (GTK_WIDGET (window), "cannot open links"));
+  g_assert_nonnull (teken_test_find_label (GTK_WIDGET (window), "Welcome to Teken"));
   gtk_window_destroy (window);
 }
 
@@ -125,9 +68,9 @@ test_open_link_explains (void)
 static void
 test_preferences (void)
 {
-  g_autoptr(TekenApplication) app = create_application ();
+  g_autoptr(TekenApplication) app = teken_ui_test_create_application ();
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
-  GtkWindow *window = activate_and_wait (app);
+  GtkWindow *window = teken_ui_test_activate (app);
   GtkWindow *preferences = NULL;
   GtkWidget *row = NULL;
 
@@ -160,8 +103,6 @@ test_preferences (void)
   gtk_editable_set_text (GTK_EDITABLE (row), "https://ca.kotacontoh.go.id");
   g_assert_false (gtk_widget_has_css_class (row, "error"));
   g_assert_cmpstr (g_settings_get_string (settings, "server-url"), ==, "https://ca.kotacontoh.go.id");
-  gtk_widget_queue_draw (GTK_WIDGET (preferences));
-  teken_test_wait_until_drawn (GTK_WIDGET (preferences));
   teken_test_save_screenshot (GTK_WIDGET (preferences), "preferences");
 
   g_settings_reset (settings, "server-url");
@@ -174,16 +115,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  /* Not G_TEST_OPTION_ISOLATE_DIRS: it hides XDG_DATA_DIRS, and with them the
-   * MIME database and icon themes. teken-test-session isolates HOME and the
-   * user's XDG directories for the whole run instead. */
-  g_test_init (&argc, &argv, NULL);
-  gtk_init ();
-  adw_init ();
+  teken_ui_test_init (&argc, &argv);
 
   g_test_add_func ("/window/start-page", test_opens_on_start_page);
   g_test_add_func ("/window/jobs-follow-actions", test_offers_jobs_whose_action_exists);
-  g_test_add_func ("/window/open-document-explains", test_open_document_explains);
   g_test_add_func ("/window/open-link-explains", test_open_link_explains);
   g_test_add_func ("/window/preferences", test_preferences);
 
