@@ -87,16 +87,16 @@ add_json_or_null (JsonBuilder *b,
 
 /* The Employment object of §5, from a personnel registry row or an
  * account. */
-static void
-add_employment (JsonBuilder *b,
-                const char  *kind,
-                const char  *employment_type,
-                const char  *nip,
-                const char  *agency,
-                const char  *unit,
-                const char  *position,
-                const char  *city,
-                const char  *province)
+void
+teken_ca_add_employment_object (JsonBuilder *b,
+                                const char  *kind,
+                                const char  *employment_type,
+                                const char  *nip,
+                                const char  *agency,
+                                const char  *unit,
+                                const char  *position,
+                                const char  *city,
+                                const char  *province)
 {
   json_builder_begin_object (b);
   teken_ca_add_string_or_null (b, "kind", kind);
@@ -140,8 +140,9 @@ add_enrollment_members (Request        *request,
 
   json_builder_set_member_name (b, "employment");
   if (account->employment_kind != NULL)
-    add_employment (b, account->employment_kind, account->employment_type, account->nip, account->agency,
-                    account->unit, account->position, account->city, account->province);
+    teken_ca_add_employment_object (b, account->employment_kind, account->employment_type, account->nip,
+                                    account->agency, account->unit, account->position, account->city,
+                                    account->province);
   else
     json_builder_add_null_value (b);
 
@@ -725,7 +726,7 @@ teken_ca_handle_nip_check (Request    *request,
     return;
 
   b = json_builder_new ();
-  add_employment (b, "asn", row[2], row[0], row[3], row[4], row[5], row[6], row[7]);
+  teken_ca_add_employment_object (b, "asn", row[2], row[0], row[3], row[4], row[5], row[6], row[7]);
   root = json_builder_get_root (b);
   teken_ca_set_json_response (request, SOUP_STATUS_OK, root);
 }

@@ -313,6 +313,15 @@ void teken_ca_add_totp_setup (JsonBuilder *b,
 gboolean teken_ca_is_valid_device_name (const char *name);
 
 /* teken-ca-server-enroll.c */
+void teken_ca_add_employment_object (JsonBuilder *b,
+                                     const char  *kind,
+                                     const char  *employment_type,
+                                     const char  *nip,
+                                     const char  *agency,
+                                     const char  *unit,
+                                     const char  *position,
+                                     const char  *city,
+                                     const char  *province);
 void teken_ca_handle_register (Request *request, JsonObject *body);
 void teken_ca_handle_activation_resend (Request *request, JsonObject *body);
 void teken_ca_handle_activate (Request *request, JsonObject *body);

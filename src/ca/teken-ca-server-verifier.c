@@ -107,29 +107,6 @@ teken_ca_notify_verifiers (TekenCaServer  *self,
     teken_ca_send_notice (self, g_ptr_array_index (emails, i), "verifier_request");
 }
 
-static void
-add_employment_object (JsonBuilder *b,
-                       const char  *kind,
-                       const char  *employment_type,
-                       const char  *nip,
-                       const char  *agency,
-                       const char  *unit,
-                       const char  *position,
-                       const char  *city,
-                       const char  *province)
-{
-  json_builder_begin_object (b);
-  teken_ca_add_string_or_null (b, "kind", kind);
-  teken_ca_add_string_or_null (b, "employment_type", employment_type);
-  teken_ca_add_string_or_null (b, "nip", nip);
-  teken_ca_add_string_or_null (b, "agency", agency);
-  teken_ca_add_string_or_null (b, "unit", unit);
-  teken_ca_add_string_or_null (b, "position", position);
-  teken_ca_add_string_or_null (b, "city", city);
-  teken_ca_add_string_or_null (b, "province", province);
-  json_builder_end_object (b);
-}
-
 /* Upper case, single spaces: how §5.10 compares names. */
 static char *
 normalize_name (const char *name)
@@ -188,8 +165,9 @@ teken_ca_add_request_object (JsonBuilder            *b,
   json_builder_end_object (b);
   json_builder_set_member_name (b, "employment");
   if (account != NULL && account->employment_kind != NULL)
-    add_employment_object (b, account->employment_kind, account->employment_type, account->nip, account->agency,
-                           account->unit, account->position, account->city, account->province);
+    teken_ca_add_employment_object (b, account->employment_kind, account->employment_type, account->nip,
+                                    account->agency, account->unit, account->position, account->city,
+                                    account->province);
   else
     json_builder_add_null_value (b);
   json_builder_end_object (b);
@@ -209,8 +187,8 @@ teken_ca_add_request_object (JsonBuilder            *b,
     json_builder_add_null_value (b);
   json_builder_set_member_name (b, "personnel");
   if (personnel != NULL)
-    add_employment_object (b, "asn", personnel->employment_type, personnel->nip, personnel->agency,
-                           personnel->unit, personnel->position, personnel->city, personnel->province);
+    teken_ca_add_employment_object (b, "asn", personnel->employment_type, personnel->nip, personnel->agency,
+                                    personnel->unit, personnel->position, personnel->city, personnel->province);
   else
     json_builder_add_null_value (b);
   json_builder_end_object (b);
