@@ -11,7 +11,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
 from teken_e2e import (App, click, find, find_containing, find_label_containing,  # noqa: E402
-                       run_tests, screenshot)
+                       run_tests, screenshot, wait_for)
 from dogtail import rawinput  # noqa: E402
 
 FIXTURES = os.environ['TEKEN_TEST_FIXTURES']
@@ -50,8 +50,20 @@ def test_open_with_chooser():
         window = app.window('Teken')
         click(find(window, 'push button', 'Open a Document'))
         chooser = app.toplevel('Open a Document')
-        # The chooser takes a typed path into its location entry.
-        rawinput.typeText(os.path.join(FIXTURES, 'cairo-a4.pdf'))
+        # Typing "/" opens the chooser's location entry; the rest of the
+        # path goes in through AT-SPI, so that no keystroke is lost while
+        # the entry appears (a slow, sanitized build showed it can be).
+        path = os.path.join(FIXTURES, 'cairo-a4.pdf')
+        rawinput.typeText('/')
+
+        def location_entry():
+            for node in chooser.findChildren(lambda n: n.roleName == 'text'):
+                if node.queryText().characterCount > 0:
+                    return node
+            return None
+        entry = wait_for(location_entry, 'the location entry')
+        entry.queryEditableText().setTextContents(path)
+        wait_for(lambda: entry.queryText().characterCount == len(path), 'the path in the location entry')
         screenshot('Open a Document', 'e2e-open-chooser')
         click(find_containing(chooser, 'push button', 'Open'))
         window = app.window('cairo-a4.pdf')
