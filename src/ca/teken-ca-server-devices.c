@@ -12,11 +12,9 @@
 #include "config.h"
 
 #include <string.h>
-#include <openssl/crypto.h>
 
 #include "teken-ca-auth.h"
 #include "teken-ca-server-private.h"
-#include "teken-passphrase-policy.h"
 #include "teken-totp.h"
 
 #define SETUP_LIFETIME 600
@@ -80,47 +78,6 @@ teken_ca_handle_password_forgot (Request    *request,
   teken_ca_set_json_response (request, SOUP_STATUS_ACCEPTED, root);
 }
 
-/* Answers 8124 with every problem, or 8123, for a new account password. */
-static gboolean
-check_new_password (Request    *request,
-                    JsonObject *body)
-{
-  static const struct { TekenPassphraseProblems flag; const char *name; } names[] = {
-    { TEKEN_PASSPHRASE_TOO_SHORT, "too_short" }, { TEKEN_PASSPHRASE_NO_LOWERCASE, "no_lowercase" },
-    { TEKEN_PASSPHRASE_NO_UPPERCASE, "no_uppercase" }, { TEKEN_PASSPHRASE_NO_DIGIT, "no_digit" },
-    { TEKEN_PASSPHRASE_NO_SYMBOL, "no_symbol" }, { TEKEN_PASSPHRASE_FORBIDDEN_CHAR, "forbidden_char" },
-  };
-  const char *password;
-  const char *confirmation;
-  TekenPassphraseProblems problems;
-
-  if (!teken_ca_get_required_string (request, body, "password", MAX_SECRET_LENGTH, &password) ||
-      !teken_ca_get_required_string (request, body, "password_confirmation", MAX_SECRET_LENGTH, &confirmation))
-    return FALSE;
-  problems = teken_passphrase_check (password);
-  if (problems != 0)
-    {
-      g_autoptr(JsonObject) details = json_object_new ();
-      g_autoptr(JsonArray) list = json_array_new ();
-
-      for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
-        if (problems & names[i].flag)
-          json_array_add_string_element (list, names[i].name);
-      json_object_set_array_member (details, "problems", g_steal_pointer (&list));
-      teken_ca_respond_error (request, 8124, details);
-      return FALSE;
-    }
-  if (strlen (password) != strlen (confirmation) || CRYPTO_memcmp (password, confirmation, strlen (password)) != 0)
-    {
-      g_autoptr(JsonObject) details = json_object_new ();
-
-      json_object_set_string_member (details, "field", "password");
-      teken_ca_respond_error (request, 8123, details);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* POST {T}/auth/password/reset (23): a new password; every OTP device and
  * session goes, the lock-out is lifted. The next sign-in sets TOTP up
  * again. A policy mistake does not use the link up. */
@@ -138,7 +95,7 @@ teken_ca_handle_password_reset (Request    *request,
 
   if (!teken_ca_get_required_string (request, body, "token", 64, &token) ||
       (link = teken_ca_check_link (request, token, "reset_password")) == NULL ||
-      !check_new_password (request, body))
+      !teken_ca_check_new_secret (request, body, "password", "password_confirmation", 8124, "password"))
     return;
   account = teken_ca_store_get_account (self->store, link->account_id);
   if (account == NULL)

@@ -24,7 +24,6 @@
 #include "teken-ca-server-private.h"
 #include "teken-holder-rules.h"
 #include "teken-image.h"
-#include "teken-passphrase-policy.h"
 #include "teken-selfie-check.h"
 
 #define AGREEMENT_PRIVACY "privacy_policy"
@@ -421,47 +420,6 @@ teken_ca_handle_activation_resend (Request    *request,
   resend_link (request, account, "activation", "activation_expires_at");
 }
 
-/* Checks a new secret and its confirmation: the policy of §3.3 (answering
- * @policy_code with the problems) and equality (8123 naming @field). */
-static gboolean
-check_new_secret (Request    *request,
-                  JsonObject *body,
-                  const char *field,
-                  int         policy_code,
-                  const char **value)
-{
-  g_autofree char *confirmation_member = g_strconcat (field, "_confirmation", NULL);
-  const char *confirmation;
-  TekenPassphraseProblems problems;
-
-  if (!teken_ca_get_required_string (request, body, field, 128, value) ||
-      !teken_ca_get_required_string (request, body, confirmation_member, 128, &confirmation))
-    return FALSE;
-
-  problems = teken_passphrase_check (*value);
-  if (problems != 0)
-    {
-      g_autoptr(JsonObject) details = json_object_new ();
-      g_autoptr(JsonArray) list = json_array_new ();
-
-      for (guint bit = 0; bit < 6; bit++)
-        if (problems & (1u << bit))
-          json_array_add_string_element (list, teken_passphrase_describe (1u << bit));
-      json_object_set_array_member (details, "problems", g_steal_pointer (&list));
-      teken_ca_respond_error (request, policy_code, details);
-      return FALSE;
-    }
-  if (!g_str_equal (*value, confirmation))
-    {
-      g_autoptr(JsonObject) details = json_object_new ();
-
-      json_object_set_string_member (details, "field", field);
-      teken_ca_respond_error (request, 8123, details);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* §5.3, in a worker thread: hashing the password takes scrypt's time. */
 void
 teken_ca_handle_activate (Request    *request,
@@ -469,7 +427,6 @@ teken_ca_handle_activate (Request    *request,
 {
   TekenCaServer *self = request->server;
   const char *token;
-  const char *password_text;
   g_autoptr(TekenCaLink) link = NULL;
   g_autoptr(TekenCaAccount) account = NULL;
   g_autoptr(TekenSecret) password = NULL;
@@ -487,7 +444,7 @@ teken_ca_handle_activate (Request    *request,
       teken_ca_respond_error (request, account == NULL ? 8104 : 8126, NULL);
       return;
     }
-  if (!check_new_secret (request, body, "password", 8124, &password_text))
+  if (!teken_ca_check_new_secret (request, body, "password", "password_confirmation", 8124, "password"))
     return;
   password = teken_ca_take_secret (body, "password");
   teken_wipe_string ((char *) json_object_get_string_member (body, "password_confirmation"));
@@ -1278,7 +1235,6 @@ teken_ca_handle_set_passphrase (Request    *request,
 {
   TekenCaServer *self = request->server;
   const char *token;
-  const char *passphrase_text;
   const char *status;
   g_autoptr(TekenCaLink) link = NULL;
   g_autoptr(TekenCaAccount) account = NULL;
@@ -1308,7 +1264,7 @@ teken_ca_handle_set_passphrase (Request    *request,
       teken_ca_respond_error (request, 8303, details);
       return;
     }
-  if (!check_new_secret (request, body, "passphrase", 8122, &passphrase_text))
+  if (!teken_ca_check_new_secret (request, body, "passphrase", "passphrase_confirmation", 8122, "passphrase"))
     return;
   passphrase = teken_ca_take_secret (body, "passphrase");
   teken_wipe_string ((char *) json_object_get_string_member (body, "passphrase_confirmation"));

@@ -498,28 +498,31 @@ teken_ca_check_agreement (Request    *request,
   return TRUE;
 }
 
-/* A new passphrase and its confirmation (§3.3): 4014, 4015, then 8122 with
- * every problem, then 8123. */
+/* A new password or passphrase and its confirmation (§3.3): the policy,
+ * answered @policy_code (8122 passphrase, 8124 password) with every rule
+ * broken, then equality, 8123 naming @field. Compared in constant time. */
 gboolean
-teken_ca_check_new_passphrase (Request     *request,
-                               JsonObject  *body,
-                               const char  *member,
-                               const char  *confirmation_member)
+teken_ca_check_new_secret (Request    *request,
+                           JsonObject *body,
+                           const char *member,
+                           const char *confirmation_member,
+                           int         policy_code,
+                           const char *field)
 {
   static const struct { TekenPassphraseProblems flag; const char *name; } names[] = {
     { TEKEN_PASSPHRASE_TOO_SHORT, "too_short" }, { TEKEN_PASSPHRASE_NO_LOWERCASE, "no_lowercase" },
     { TEKEN_PASSPHRASE_NO_UPPERCASE, "no_uppercase" }, { TEKEN_PASSPHRASE_NO_DIGIT, "no_digit" },
     { TEKEN_PASSPHRASE_NO_SYMBOL, "no_symbol" }, { TEKEN_PASSPHRASE_FORBIDDEN_CHAR, "forbidden_char" },
   };
-  const char *passphrase;
+  const char *secret;
   const char *confirmation;
   TekenPassphraseProblems problems;
 
-  if (!teken_ca_get_required_string (request, body, member, MAX_SECRET_LENGTH, &passphrase) ||
+  if (!teken_ca_get_required_string (request, body, member, MAX_SECRET_LENGTH, &secret) ||
       !teken_ca_get_required_string (request, body, confirmation_member, MAX_SECRET_LENGTH, &confirmation))
     return FALSE;
 
-  problems = teken_passphrase_check (passphrase);
+  problems = teken_passphrase_check (secret);
   if (problems != 0)
     {
       g_autoptr(JsonObject) details = json_object_new ();
@@ -529,15 +532,14 @@ teken_ca_check_new_passphrase (Request     *request,
         if (problems & names[i].flag)
           json_array_add_string_element (list, names[i].name);
       json_object_set_array_member (details, "problems", g_steal_pointer (&list));
-      teken_ca_respond_error (request, 8122, details);
+      teken_ca_respond_error (request, policy_code, details);
       return FALSE;
     }
-  if (strlen (passphrase) != strlen (confirmation) ||
-      CRYPTO_memcmp (passphrase, confirmation, strlen (passphrase)) != 0)
+  if (strlen (secret) != strlen (confirmation) || CRYPTO_memcmp (secret, confirmation, strlen (secret)) != 0)
     {
       g_autoptr(JsonObject) details = json_object_new ();
 
-      json_object_set_string_member (details, "field", "passphrase");
+      json_object_set_string_member (details, "field", field);
       teken_ca_respond_error (request, 8123, details);
       return FALSE;
     }
@@ -1026,7 +1028,8 @@ teken_ca_handle_passphrase_change (Request    *request,
       teken_ca_respond_error (request, 8402, NULL);
       return;
     }
-  if (!teken_ca_check_new_passphrase (request, body, "new_passphrase", "new_passphrase_confirmation") ||
+  if (!teken_ca_check_new_secret (request, body, "new_passphrase", "new_passphrase_confirmation", 8122,
+                                  "passphrase") ||
       !teken_ca_check_agreement (request, body))
     return;
   old_passphrase = teken_ca_take_secret (body, "old_passphrase");
@@ -1099,7 +1102,8 @@ teken_ca_handle_passphrase_reset (Request    *request,
   if (!teken_ca_get_required_string (request, body, "token", 64, &token) ||
       (link = teken_ca_check_link (request, token, "reset_passphrase")) == NULL ||
       (account = link_holder (request, link, &cert)) == NULL ||
-      !teken_ca_check_new_passphrase (request, body, "new_passphrase", "new_passphrase_confirmation") ||
+      !teken_ca_check_new_secret (request, body, "new_passphrase", "new_passphrase_confirmation", 8122,
+                                  "passphrase") ||
       !teken_ca_check_agreement (request, body))
     return;
   passphrase = teken_ca_take_secret (body, "new_passphrase");

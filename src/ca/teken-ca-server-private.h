@@ -155,10 +155,12 @@ gboolean teken_ca_mail_rate_limited (Request        *request,
                                      const char     *purpose);
 gboolean teken_ca_check_agreement (Request    *request,
                                    JsonObject *body);
-gboolean teken_ca_check_new_passphrase (Request     *request,
-                                        JsonObject  *body,
-                                        const char  *member,
-                                        const char  *confirmation_member);
+gboolean teken_ca_check_new_secret (Request    *request,
+                                    JsonObject *body,
+                                    const char *member,
+                                    const char *confirmation_member,
+                                    int         policy_code,
+                                    const char *field);
 gboolean teken_ca_refuse_password_as_passphrase (Request        *request,
                                                  TekenCaAccount *account,
                                                  TekenSecret    *passphrase);
