@@ -53,15 +53,17 @@ static const SecretSchema session_schema = {
   }
 };
 
+/* The values are copies: libsecret keeps the table until its call ends,
+ * which can be after the caller's strings (a session's account) are gone. */
 static GHashTable *
 make_attributes (const char *server_url,
                  const char *account)
 {
-  GHashTable *attributes = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTable *attributes = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
 
-  g_hash_table_insert (attributes, "server", (gpointer) server_url);
+  g_hash_table_insert (attributes, "server", g_strdup (server_url));
   if (account != NULL)
-    g_hash_table_insert (attributes, "account", (gpointer) account);
+    g_hash_table_insert (attributes, "account", g_strdup (account));
 
   return attributes;
 }
