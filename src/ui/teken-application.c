@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "teken-account-window.h"
 #include "teken-application.h"
 #include "teken-ca-client.h"
 #include "teken-demo-mailbox.h"
@@ -23,6 +24,7 @@ struct _TekenApplication
   GSettings *settings;
   TekenCaClient *client;
   TekenEnrollWindow *enroll_window;   /* weak */
+  TekenAccountWindow *account_window; /* weak */
   TekenDemoMailbox *demo_mailbox;     /* weak */
 };
 
@@ -119,6 +121,36 @@ enroll_activated_cb (GSimpleAction *action,
     gtk_window_present (GTK_WINDOW (window));
 }
 
+static TekenAccountWindow *
+get_account_window (TekenApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+  TekenCaClient *client;
+
+  if (self->account_window != NULL)
+    return self->account_window;
+  if ((client = get_ca_client (self, &error)) == NULL)
+    {
+      teken_window_add_toast (TEKEN_WINDOW (get_window (self)), error->message);
+      return NULL;
+    }
+  self->account_window = teken_account_window_new (GTK_APPLICATION (self), client);
+  g_object_add_weak_pointer (G_OBJECT (self->account_window), (gpointer *) &self->account_window);
+  gtk_window_set_transient_for (GTK_WINDOW (self->account_window), GTK_WINDOW (get_window (self)));
+  return self->account_window;
+}
+
+static void
+my_certificate_activated_cb (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  TekenAccountWindow *window = get_account_window (user_data);
+
+  if (window != NULL)
+    gtk_window_present (GTK_WINDOW (window));
+}
+
 static char *
 get_demo_maildir (TekenApplication *self)
 {
@@ -155,6 +187,7 @@ static const GActionEntry app_actions[] = {
   { "about", about_activated_cb },
   { "quit", quit_activated_cb },
   { "enroll", enroll_activated_cb },
+  { "my-certificate", my_certificate_activated_cb },
 };
 
 /* Only the demo has an outbox to show. */
@@ -218,6 +251,7 @@ teken_application_open (GApplication  *app,
       g_autofree char *action = NULL;
       g_autofree char *token = NULL;
       TekenEnrollWindow *enroll;
+      TekenAccountWindow *account;
 
       /* Enrollment links continue the wizard (docs/api.md §12). */
       if (g_str_has_prefix (uri, "teken://") &&
@@ -227,6 +261,18 @@ teken_application_open (GApplication  *app,
         {
           teken_enroll_window_open_link (enroll, action != NULL ? action : "enroll", token);
           gtk_window_present (GTK_WINDOW (enroll));
+          continue;
+        }
+      /* Lifecycle links (§12) open My Certificate. */
+      g_clear_pointer (&action, g_free);
+      g_clear_pointer (&token, g_free);
+      if (g_str_has_prefix (uri, "teken://") &&
+          (teken_enroll_parse_link (uri, &action, &token) || g_str_has_prefix (uri, "teken://certificate")) &&
+          teken_account_window_handles_link (action != NULL ? action : "certificate") &&
+          (account = get_account_window (self)) != NULL)
+        {
+          teken_account_window_open_link (account, action != NULL ? action : "certificate", token);
+          gtk_window_present (GTK_WINDOW (account));
           continue;
         }
       g_ptr_array_add (others, files[i]);
