@@ -168,7 +168,7 @@ show_offers (TekenAccountDashboard        *self,
   offer (self, "renew", self->renew_row, status_in (status, renewable), can_renew && !update, renew_why);
   if (can_renew && !update)
     adw_action_row_set_subtitle (self->renew_row,
-                                 issued ? _("Your certificate is in its last 30 days: renew it now with a new key.")
+                                 issued ? _("Renewal is open: renew now with a new key; your passphrase stays the same.")
                                         : _("Your agency's verifier checks your data, then you choose a passphrase."));
 
   offer (self, "reissue", self->reissue_row, g_strcmp0 (status, "REVOKE") == 0, !update, update_first);
@@ -225,6 +225,7 @@ show_certificate (TekenAccountDashboard        *self,
   g_autofree char *days = NULL;
   g_autofree char *key = NULL;
   const char *algorithm;
+  const char *description = NULL;
 
   gtk_widget_set_visible (GTK_WIDGET (self->certificate_group), certificate != NULL);
   if (certificate == NULL)
@@ -244,6 +245,16 @@ show_certificate (TekenAccountDashboard        *self,
   set_subtitle (self->days_left_row, days);
   set_subtitle (self->fingerprint_row, certificate->fingerprint_sha256);
 
+  /* The certificate shown may be one that no longer signs, such as the
+   * revoked one while a new one is on its way. */
+  if (g_strcmp0 (certificate->status, "REVOKE") == 0)
+    description = _("This certificate is revoked; it can no longer sign.");
+  else if (g_strcmp0 (certificate->status, "EXPIRED") == 0)
+    description = _("This certificate has expired; it can no longer sign.");
+  else if (g_strcmp0 (certificate->status, "SUSPEND") == 0)
+    description = _("This certificate is suspended; it cannot sign until the verifier restores it.");
+  adw_preferences_group_set_description (self->certificate_group, description);
+  gtk_widget_set_visible (GTK_WIDGET (self->days_left_row), certificate->revoked_at == NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->revoked_row), certificate->revoked_at != NULL);
   if (certificate->revoked_at != NULL)
     {

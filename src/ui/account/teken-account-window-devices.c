@@ -218,9 +218,10 @@ devices_listed (TekenAccountWindow *self,
         continue;
       gtk_list_box_append (self->devices_list, create_device_row (self, device, n > 1));
     }
-  if (n == 1 && !gtk_widget_has_css_class (GTK_WIDGET (self->devices_hint), "error"))
+  if (!gtk_widget_has_css_class (GTK_WIDGET (self->devices_hint), "error"))
     teken_set_hint (self->devices_hint,
-                    _("This is your only device, so it cannot be removed. Add another first; if you lost it, choose Forgot Password at sign-in."),
+                    n == 1 ? _("This is your only device, so it cannot be removed. Add another first; if you lost it, choose Forgot Password at sign-in.")
+                           : NULL,
                     FALSE);
   teken_account_window_show_page (self, "devices");
 }
@@ -346,7 +347,7 @@ device_added (TekenAccountWindow *self,
     }
   g_clear_pointer (&self->setup_id, g_free);
   /* Translators: %s is the name of an authenticator device */
-  message = g_strdup_printf (_("“%s” is added. Its codes sign you in from now on."), teken_json_string (reply, "name"));
+  message = g_strdup_printf (_("“%s” is added."), teken_json_string (reply, "name"));
   teken_account_window_toast (self, message);
   teken_set_hint (self->devices_hint, NULL, FALSE);
   reload_devices (self);

@@ -549,7 +549,7 @@ profile_sent (TekenAccountWindow *self,
       return;
     }
   if (g_strcmp0 (teken_json_string (reply, "verification_status"), "UPDATE") == 0)
-    message = g_strdup (_("Confirm the change from the link we e-mailed you. Until then signing is paused."));
+    message = g_strdup (_("Confirm the change from the e-mailed link."));
   else
     message = g_strdup (_("Your mobile number is changed."));
   teken_account_window_toast (self, message);
@@ -633,7 +633,7 @@ update_link_resent (TekenAccountWindow *self,
         teken_account_window_toast (self, error->message);
       return;
     }
-  teken_account_window_toast (self, _("A new confirmation link is on its way. Links sent earlier no longer work."));
+  teken_account_window_toast (self, _("A new confirmation link is on its way."));
   teken_account_window_reload (self);
 }
 
@@ -657,7 +657,7 @@ update_cancelled (TekenAccountWindow *self,
         teken_account_window_toast (self, error->message);
       return;
     }
-  teken_account_window_toast (self, _("The data change is cancelled, and you can sign again."));
+  teken_account_window_toast (self, _("The data change is cancelled."));
   teken_account_window_reload (self);
 }
 
@@ -716,7 +716,7 @@ saved_cb (GObject      *source,
 {
   g_autoptr(Download) download = user_data;
   g_autoptr(GError) error = NULL;
-  g_autofree char *name = g_file_get_parse_name (download->file);
+  g_autofree char *name = g_file_get_basename (download->file);
   g_autofree char *message = NULL;
 
   if (!g_file_replace_contents_finish (G_FILE (source), result, NULL, &error))
@@ -735,6 +735,8 @@ fetched_cb (GObject      *source,
   g_autoptr(Download) download = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) bytes = teken_ca_client_fetch_finish (TEKEN_CA_CLIENT (source), result, NULL, &error);
+  GCancellable *cancellable;
+  GFile *file;
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
@@ -745,8 +747,10 @@ fetched_cb (GObject      *source,
         teken_account_window_toast (download->self, error->message);
       return;
     }
-  g_file_replace_contents_bytes_async (download->file, bytes, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION,
-                                       download->self->cancellable, saved_cb, g_steal_pointer (&download));
+  file = download->file;
+  cancellable = download->self->cancellable;
+  g_file_replace_contents_bytes_async (file, bytes, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, cancellable,
+                                       saved_cb, g_steal_pointer (&download));
 }
 
 static void

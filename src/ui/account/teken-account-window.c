@@ -301,8 +301,9 @@ teken_account_window_show_outcome (TekenAccountWindow *self,
       adw_action_row_set_subtitle (self->outcome_serial_row, teken_json_string (certificate, "serial"));
       adw_action_row_set_subtitle (self->outcome_validity_row, until);
     }
-  gtk_button_set_label (self->outcome_button, teken_account_window_is_signed_in (self)
-                                                ? _("Back to My Certificate") : _("Sign In"));
+  gtk_button_set_label (self->outcome_button, !teken_account_window_is_signed_in (self) ? _("Sign In")
+                                              : self->account != NULL ? _("Back to My Certificate")
+                                              : _("Try Again"));
   teken_account_window_show_page (self, "outcome");
 }
 
@@ -352,16 +353,15 @@ account_loaded (TekenAccountWindow *self,
 
   if (error != NULL)
     {
-      if (!teken_account_window_session_ended (self, error))
-        {
-          /* No network, say: keep what is shown, and say why it is old. */
-          teken_account_window_toast (self, error->message);
-          if (self->account == NULL)
-            {
-              teken_set_hint (self->sign_in_hint, error->message, TRUE);
-              teken_account_window_show_page (self, "sign-in");
-            }
-        }
+      if (teken_account_window_session_ended (self, error))
+        return;
+      /* No network, say: what is shown stays, and the outcome page offers
+       * to try again. */
+      if (self->account != NULL && g_str_equal (gtk_stack_get_visible_child_name (self->stack), "dashboard"))
+        teken_account_window_toast (self, error->message);
+      else
+        teken_account_window_show_outcome (self, "network-offline-symbolic", _("The CA did not answer"),
+                                           error->message, NULL);
       return;
     }
 
@@ -541,7 +541,7 @@ login_totp_done_cb (GObject      *source,
   g_clear_pointer (&self->login_step, teken_ca_login_step_free);
   gtk_editable_set_text (GTK_EDITABLE (self->code_row), "");
   if (setup)
-    teken_account_window_toast (self, _("Your authenticator is set up. Sign in with its codes from now on."));
+    teken_account_window_toast (self, _("Your authenticator is set up."));
   teken_account_window_reload (self);
 }
 

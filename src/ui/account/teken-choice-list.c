@@ -226,6 +226,8 @@ teken_choice_list_add (TekenChoiceList *self,
   g_object_set_data_full (G_OBJECT (row), "teken-id", g_strdup (id), g_free);
   g_object_set_data (G_OBJECT (row), "teken-mark", mark);
   g_object_set_data (G_OBJECT (row), "teken-button", button);
+  /* The button too: assistive technologies ask it, not its row. */
+  gtk_widget_set_sensitive (button, available);
   gtk_widget_set_sensitive (row, available);
   gtk_list_box_append (self->list, row);
 }
