@@ -41,6 +41,8 @@ struct _TekenAccountDashboard
   GtkLabel *warning_label;
   GtkButton *next_button;
   AdwPreferencesGroup *pending_group;
+  AdwPreferencesGroup *pending_actions_group;
+  AdwActionRow *pending_link_row;
   AdwPreferencesGroup *certificate_group;
   AdwActionRow *serial_row;
   AdwActionRow *holder_row;
@@ -296,13 +298,14 @@ show_pending (TekenAccountDashboard    *self,
 
   gtk_widget_set_visible (GTK_WIDGET (self->pending_group),
                           g_strcmp0 (account->verification_status, "UPDATE") == 0 || pending != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->pending_actions_group),
+                          gtk_widget_get_visible (GTK_WIDGET (self->pending_group)));
   if (pending == NULL)
     return;
 
   expires = teken_format_iso_time (json_string (pending, "link_expires_at"));
-  link_text = g_strdup_printf (_("We e-mailed you a link to confirm it; it works until %s. Signing is off until you confirm the change, or cancel it."),
-                               expires);
-  adw_preferences_group_set_description (self->pending_group, link_text);
+  link_text = g_strdup_printf (_("We e-mailed it to you; it works until %s."), expires);
+  adw_action_row_set_subtitle (self->pending_link_row, link_text);
 
   members = changes != NULL ? json_object_get_members (changes) : NULL;
   for (GList *l = members; l != NULL; l = l->next)
@@ -408,7 +411,7 @@ teken_account_dashboard_class_init (TekenAccountDashboardClass *klass)
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, TekenAccountDashboard, name)
   BIND (box); BIND (status_icon); BIND (status_title); BIND (status_code); BIND (status_meaning);
   BIND (next_step); BIND (warning_label); BIND (next_button);
-  BIND (pending_group);
+  BIND (pending_group); BIND (pending_actions_group); BIND (pending_link_row);
   BIND (certificate_group); BIND (serial_row); BIND (holder_row); BIND (issuer_row); BIND (not_before_row);
   BIND (not_after_row); BIND (days_left_row); BIND (revoked_row); BIND (key_row); BIND (fingerprint_row);
   BIND (change_row); BIND (reset_row); BIND (renew_row); BIND (reissue_row); BIND (update_row);

@@ -638,10 +638,9 @@ signed_out_after_reset_cb (GObject      *source,
                            GAsyncResult *result,
                            gpointer      user_data)
 {
-  g_autoptr(TekenAccountWindow) self = user_data;
-
   /* The server ended every session already; this only tidies the keyring. */
   teken_ca_client_logout_finish (TEKEN_CA_CLIENT (source), result, NULL);
+  g_object_unref (user_data);
 }
 
 static void
