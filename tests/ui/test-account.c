@@ -353,10 +353,11 @@ test_dashboard (void)
       if (c->methods == NULL && g_str_equal (c->status, "ISSUE") && c->cannot_sign == NULL)
         g_assert_nonnull (teken_test_find_label (window, "Possible from"));
 
-      shot = g_ascii_strdown (g_strdup_printf ("account-dashboard-%s%s%s", c->status,
-                                               c->cannot_sign != NULL && !g_str_equal (c->cannot_sign, "status") ? "-" : "",
-                                               c->cannot_sign != NULL && !g_str_equal (c->cannot_sign, "status") ? c->cannot_sign : ""),
-                              -1);
+      shot = g_strdup_printf ("account-dashboard-%s%s%s", c->status,
+                              c->cannot_sign != NULL && !g_str_equal (c->cannot_sign, "status") ? "-" : "",
+                              c->cannot_sign != NULL && !g_str_equal (c->cannot_sign, "status") ? c->cannot_sign : "");
+      for (char *p = shot; *p != '\0'; p++)
+        *p = g_ascii_tolower (*p);
       if (c->days_left == 12 && c->cannot_sign == NULL)
         {
           g_free (shot);
