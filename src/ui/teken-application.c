@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "teken-account-window.h"
 #include "teken-application.h"
 #include "teken-ca-client.h"
 #include "teken-demo-mailbox.h"
@@ -24,6 +25,7 @@ struct _TekenApplication
   GSettings *settings;
   TekenCaClient *client;
   TekenEnrollWindow *enroll_window;   /* weak */
+  TekenAccountWindow *account_window; /* weak */
   TekenDemoMailbox *demo_mailbox;     /* weak */
 };
 
@@ -115,6 +117,36 @@ enroll_activated_cb (GSimpleAction *action,
                      gpointer       user_data)
 {
   TekenEnrollWindow *window = get_enroll_window (user_data);
+
+  if (window != NULL)
+    gtk_window_present (GTK_WINDOW (window));
+}
+
+static TekenAccountWindow *
+get_account_window (TekenApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+  TekenCaClient *client;
+
+  if (self->account_window != NULL)
+    return self->account_window;
+  if ((client = get_ca_client (self, &error)) == NULL)
+    {
+      teken_window_add_toast (TEKEN_WINDOW (get_window (self)), error->message);
+      return NULL;
+    }
+  self->account_window = teken_account_window_new (GTK_APPLICATION (self), client);
+  g_object_add_weak_pointer (G_OBJECT (self->account_window), (gpointer *) &self->account_window);
+  gtk_window_set_transient_for (GTK_WINDOW (self->account_window), GTK_WINDOW (get_window (self)));
+  return self->account_window;
+}
+
+static void
+my_certificate_activated_cb (GSimpleAction *action,
+                             GVariant      *parameter,
+                             gpointer       user_data)
+{
+  TekenAccountWindow *window = get_account_window (user_data);
 
   if (window != NULL)
     gtk_window_present (GTK_WINDOW (window));
@@ -264,6 +296,7 @@ static const GActionEntry app_actions[] = {
   { "sign", sign_activated_cb },
   { "quit", quit_activated_cb },
   { "enroll", enroll_activated_cb },
+  { "my-certificate", my_certificate_activated_cb },
   { "preferences", preferences_activated_cb },
 };
 
@@ -318,6 +351,51 @@ teken_application_activate (GApplication *app)
   gtk_window_present (GTK_WINDOW (get_window (TEKEN_APPLICATION (app))));
 }
 
+/* A teken:// link of an e-mail (docs/api.md §12): enrollment links continue
+ * the wizard, lifecycle links open My Certificate. Returns whether a window
+ * took it; others go to the document window, which says what it is. */
+static gboolean
+open_link (TekenApplication *self,
+           const char       *uri)
+{
+  g_autofree char *action = NULL;
+  g_autofree char *token = NULL;
+  TekenEnrollWindow *enroll;
+  TekenAccountWindow *account;
+
+  if (!teken_enroll_parse_link (uri, &action, &token))
+    {
+      /* Links without a token: the wizard's and the dashboard's own. */
+      if (g_str_has_prefix (uri, "teken://enroll"))
+        action = g_strdup ("enroll");
+      else if (g_str_has_prefix (uri, "teken://certificate"))
+        action = g_strdup ("certificate");
+      else
+        return FALSE;
+    }
+
+  if (g_str_equal (action, "enroll") || g_str_equal (action, "activate") ||
+      g_str_equal (action, "set-passphrase"))
+    {
+      if ((enroll = get_enroll_window (self)) == NULL)
+        return FALSE;
+      teken_enroll_window_open_link (enroll, action, token);
+      gtk_window_present (GTK_WINDOW (enroll));
+      return TRUE;
+    }
+
+  if (teken_account_window_handles_link (action))
+    {
+      if ((account = get_account_window (self)) == NULL)
+        return FALSE;
+      teken_account_window_open_link (account, action, token);
+      gtk_window_present (GTK_WINDOW (account));
+      return TRUE;
+    }
+
+  return FALSE;
+}
+
 /* Files from the command line or a file manager's "Open With", and teken://
  * links from the e-mails, all arrive here in the one running instance. */
 static void
@@ -327,31 +405,20 @@ teken_application_open (GApplication  *app,
                         const char    *hint)
 {
   TekenApplication *self = TEKEN_APPLICATION (app);
-  TekenWindow *window = get_window (self);
   g_autoptr(GPtrArray) others = g_ptr_array_new ();
 
   for (int i = 0; i < n_files; i++)
     {
       g_autofree char *uri = g_file_get_uri (files[i]);
-      g_autofree char *action = NULL;
-      g_autofree char *token = NULL;
-      TekenEnrollWindow *enroll;
 
-      /* Enrollment links continue the wizard (docs/api.md §12). */
-      if (g_str_has_prefix (uri, "teken://") &&
-          (teken_enroll_parse_link (uri, &action, &token) || g_str_has_prefix (uri, "teken://enroll")) &&
-          (action == NULL || g_str_equal (action, "activate") || g_str_equal (action, "set-passphrase")) &&
-          (enroll = get_enroll_window (self)) != NULL)
-        {
-          teken_enroll_window_open_link (enroll, action != NULL ? action : "enroll", token);
-          gtk_window_present (GTK_WINDOW (enroll));
-          continue;
-        }
-      g_ptr_array_add (others, files[i]);
+      if (!g_str_has_prefix (uri, "teken://") || !open_link (self, uri))
+        g_ptr_array_add (others, files[i]);
     }
 
   if (others->len > 0)
     {
+      TekenWindow *window = get_window (self);
+
       teken_window_open_files (window, (GFile **) others->pdata, others->len);
       gtk_window_present (GTK_WINDOW (window));
     }

@@ -274,7 +274,7 @@ teken_window_open_files (TekenWindow  *self,
     }
 
   if (n_links > 0)
-    teken_window_add_toast (self, _("This version of Teken cannot open links from Teken e-mails yet. Update Teken and open the link again."));
+    teken_window_add_toast (self, _("Teken does not know this link. Open it again from the e-mail, whole and unchanged; if it was sent long ago, ask for a new one."));
 }
 
 /**
