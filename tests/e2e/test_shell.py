@@ -61,7 +61,10 @@ def test_dbus_activation():
     prefix_share = os.path.join(os.path.dirname(os.path.dirname(TEKEN)), 'share')
     with tempfile.TemporaryDirectory() as directory:
         address = 'unix:path=' + os.path.join(directory, 'bus')
-        env = dict(os.environ, XDG_DATA_DIRS=prefix_share, DBUS_SESSION_BUS_ADDRESS=address, NO_AT_BRIDGE='1')
+        # A runtime directory of its own too: an accessibility bus started
+        # for this bus must not replace (and on exit remove) the session's.
+        env = dict(os.environ, XDG_DATA_DIRS=prefix_share, DBUS_SESSION_BUS_ADDRESS=address,
+                   XDG_RUNTIME_DIR=directory, GTK_A11Y='none')
         bus = subprocess.Popen(['dbus-daemon', '--session', '--nofork', '--address=' + address], env=env)
         try:
             wait = time.monotonic() + 10
