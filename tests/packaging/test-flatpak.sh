@@ -19,6 +19,8 @@ ok() { n=$((n + 1)); echo "ok $n - $1"; }
 not_ok() { n=$((n + 1)); failed=1; echo "not ok $n - $1"; sed 's/^/# /' "$work/out"; }
 check() { local what=$1; shift; if "$@" >"$work/out" 2>&1; then ok "$what"; else not_ok "$what"; fi; }
 
+# flatpak-builder keeps a .flatpak-builder cache where it runs.
+cd "$work" || exit 1
 check "flatpak-builder reads the manifest" \
   flatpak-builder --show-manifest "$manifest"
 
