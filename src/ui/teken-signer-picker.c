@@ -386,7 +386,7 @@ signed_in_changed_cb (TekenSignerPicker *self)
   self->signed_in = holder;
   g_free (self->account);
   self->account = g_strdup (account);
-  if (holder)
+  if (holder && self->file == NULL)
     teken_signer_picker_set_source (self, TEKEN_SIGNER_SOURCE_ACCOUNT);
   load_account (self);
 }
@@ -628,11 +628,10 @@ set_property_client (TekenSignerPicker *self,
   signed_in_changed_cb (self);
   if (!self->signed_in)
     {
+      load_account (self);
       g_object_set_data (G_OBJECT (self->sessions), "teken-client", client);
       teken_session_store_load_async (self->sessions, teken_ca_client_get_base_url (client), NULL,
                                       self->cancellable, session_loaded_cb, g_object_ref (self));
-      if (self->source == TEKEN_SIGNER_SOURCE_ACCOUNT && self->file != NULL)
-        teken_signer_picker_set_source (self, TEKEN_SIGNER_SOURCE_FILE);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CLIENT]);
 }
@@ -780,6 +779,8 @@ teken_signer_picker_init (TekenSignerPicker *self)
   self->sessions = teken_session_store_new ();
   self->cancellable = g_cancellable_new ();
   self->show_credential = TRUE;
+  /* The BSrE certificate becomes the choice when a session appears. */
+  self->source = TEKEN_SIGNER_SOURCE_FILE;
 
   g_signal_connect_swapped (self->account_check, "toggled", G_CALLBACK (source_toggled_cb), self);
   g_signal_connect_swapped (self->file_check, "toggled", G_CALLBACK (source_toggled_cb), self);
