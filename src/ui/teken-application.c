@@ -466,3 +466,22 @@ teken_application_new (void)
                        "resource-base-path", "/io/github/teken/Teken",
                        NULL);
 }
+
+/**
+ * teken_application_get_ca_client:
+ * @error: return location for a #GError
+ *
+ * The CA client every window shares, so that a sign-in in My Certificate
+ * is seen by the sign dialog. Made on first use.
+ *
+ * Returns: (transfer none) (nullable): the client, or %NULL with @error set
+ *   when the server settings are unusable
+ */
+TekenCaClient *
+teken_application_get_ca_client (TekenApplication  *self,
+                                 GError           **error)
+{
+  g_return_val_if_fail (TEKEN_IS_APPLICATION (self), NULL);
+
+  return get_ca_client (self, error);
+}

@@ -175,12 +175,13 @@ find_error_label (GtkWidget *root)
   return NULL;
 }
 
-/* The rows of the details page, by their titles. */
+/* The rows of the dialog, by their titles; hidden ones (the other
+ * source's) are skipped. */
 static GtkWidget *
 find_row (GtkWidget  *root,
           const char *title)
 {
-  if (ADW_IS_PREFERENCES_ROW (root) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
+  if (ADW_IS_PREFERENCES_ROW (root) && gtk_widget_is_visible (root) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
     return root;
 
   for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
