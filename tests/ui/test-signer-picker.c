@@ -372,6 +372,25 @@ find_widget_of_type (GtkWidget *root,
   return NULL;
 }
 
+/* A toggle button of the dialog by its label ("Plh.", "Plt."). */
+static GtkToggleButton *
+find_toggle (GtkWidget  *root,
+             const char *label)
+{
+  if (GTK_IS_TOGGLE_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return GTK_TOGGLE_BUTTON (root);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkToggleButton *found = find_toggle (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 static gboolean
 preview_shown (gpointer data)
 {
@@ -448,7 +467,7 @@ test_dialog_signs_at_the_ca (void)
   gtk_widget_activate_action (GTK_WIDGET (dialog), "sign.open-certificate", NULL);
   teken_ui_test_wait_until (dialog_idle, dialog, "the details");
   g_assert_cmpstr (error_text (dialog), ==, "");
-  adw_combo_row_set_selected (ADW_COMBO_ROW (find_row (GTK_WIDGET (dialog), "Acting as")), 1);
+  gtk_toggle_button_set_active (find_toggle (GTK_WIDGET (dialog), "Plh."), TRUE);
   gtk_editable_set_text (GTK_EDITABLE (find_row (GTK_WIDGET (dialog), "Position (jabatan)")), "Kepala Dinas Kominfo");
   gtk_editable_set_text (GTK_EDITABLE (find_row (GTK_WIDGET (dialog), "Reason")), "Persetujuan");
 
