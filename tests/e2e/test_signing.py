@@ -46,12 +46,6 @@ def pdfsig(ca, scratch, path):
     return result.stdout + result.stderr
 
 
-def dump(node, depth=0):
-    sys.stderr.write('%s%s %r %s\n' % ('  ' * depth, node.roleName, node.name, node.actions))
-    for child in node.children:
-        dump(child, depth + 1)
-
-
 def test_sign_with_bsre_certificate():
     ca = Ca()
     scratch = tempfile.mkdtemp(prefix='teken-e2e-signing-')
@@ -139,7 +133,36 @@ def test_sign_with_bsre_certificate():
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+def test_indonesian():
+    """The dialog's first page in Indonesian, signed out."""
+    ca = Ca()
+    scratch = tempfile.mkdtemp(prefix='teken-e2e-signing-id-')
+    try:
+        source = os.path.join(scratch, 'surat.pdf')
+        make_pdf(source)
+        app = App(source, language='id', env=trusting_env(ca, scratch))
+        try:
+            window = app.window('surat.pdf')
+            press(window, 'Tanda Tangani…')
+            find_label_containing(window, 'Di mana tanda tangan diletakkan?')
+            press(window, 'Letak')
+            click(wait_for(lambda: app.node.findChild(lambda n: n.name == 'Halaman Terakhir, Kanan Bawah' and
+                                                      'click' in n.actions, retry=False, requireResult=False),
+                           'the preset'))
+            dialog = app.window('Tanda Tangani Dokumen')
+            find(dialog, 'label', 'Tanda Tangani Dengan')
+            press(dialog, 'Sertifikat BSrE Saya')
+            find_label_containing(dialog, 'Masuk ke Sertifikat Saya untuk menandatangani')
+            screenshot('Tanda Tangani Dokumen', 'e2e-signing-signed-out-id')
+        finally:
+            app.quit()
+    finally:
+        ca.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 if __name__ == '__main__':
     sys.exit(run_tests([
         test_sign_with_bsre_certificate,
+        test_indonesian,
     ]))
