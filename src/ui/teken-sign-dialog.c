@@ -70,7 +70,8 @@ struct _TekenSignDialog
   GtkWidget         *confirm_group;
   AdwEntryRow       *passphrase_row;
   AdwActionRow      *name_row;
-  AdwComboRow       *role_row;
+  GtkToggleButton   *plh_button;
+  GtkToggleButton   *plt_button;
   AdwEntryRow       *position_row;
   AdwEntryRow       *reason_row;
   AdwEntryRow       *location_row;
@@ -231,8 +232,8 @@ build_request (TekenSignDialog *self)
   request->options.y = self->box.origin.y;
   request->options.width = self->box.size.width;
   request->options.height = self->box.size.height;
-  request->options.role = adw_combo_row_get_selected (self->role_row) == 1 ? TEKEN_ACTING_ROLE_PLH
-                        : adw_combo_row_get_selected (self->role_row) == 2 ? TEKEN_ACTING_ROLE_PLT
+  request->options.role = gtk_toggle_button_get_active (self->plh_button) ? TEKEN_ACTING_ROLE_PLH
+                        : gtk_toggle_button_get_active (self->plt_button) ? TEKEN_ACTING_ROLE_PLT
                         : TEKEN_ACTING_ROLE_NONE;
   request->options.position = request->position;
   request->options.reason = request->reason;
@@ -832,7 +833,8 @@ teken_sign_dialog_class_init (TekenSignDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, confirm_group);
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, passphrase_row);
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, name_row);
-  gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, role_row);
+  gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, plh_button);
+  gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, plt_button);
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, position_row);
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, reason_row);
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, location_row);

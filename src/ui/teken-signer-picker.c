@@ -51,8 +51,8 @@ struct _TekenSignerPicker
   GBytes             *certificate;
 
   /* Template widgets */
-  GtkCheckButton     *account_check;
-  GtkCheckButton     *file_check;
+  GtkToggleButton    *account_check;
+  GtkToggleButton    *file_check;
   GtkWidget          *account_group;
   AdwActionRow       *holder_row;
   GtkSpinner         *spinner;
@@ -418,7 +418,7 @@ entry_changed_cb (TekenSignerPicker *self)
 static void
 source_toggled_cb (TekenSignerPicker *self)
 {
-  TekenSignerSource source = gtk_check_button_get_active (self->file_check) ? TEKEN_SIGNER_SOURCE_FILE
+  TekenSignerSource source = gtk_toggle_button_get_active (self->file_check) ? TEKEN_SIGNER_SOURCE_FILE
                                                                             : TEKEN_SIGNER_SOURCE_ACCOUNT;
 
   if (source == self->source)
@@ -836,7 +836,7 @@ teken_signer_picker_set_source (TekenSignerPicker *self,
   if (source == TEKEN_SIGNER_SOURCE_ACCOUNT && self->client == NULL)
     source = TEKEN_SIGNER_SOURCE_FILE;
   /* The toggled handler does the rest. */
-  gtk_check_button_set_active (source == TEKEN_SIGNER_SOURCE_FILE ? self->file_check : self->account_check, TRUE);
+  gtk_toggle_button_set_active (source == TEKEN_SIGNER_SOURCE_FILE ? self->file_check : self->account_check, TRUE);
 }
 
 gboolean
