@@ -203,7 +203,6 @@ show_holder (TekenSignerPicker      *self,
 {
   TekenCertificateStatus described;
   g_autofree char *status_text = NULL;
-  g_autofree char *full_name = NULL;
   const char *cannot_sign = account->cannot_sign_reason;
 
   forget_account (self);
