@@ -845,8 +845,8 @@ sign_activated (GtkWidget  *widget,
       g_autofree char *input = g_file_get_path (file);
       g_autofree char *output = teken_sign_dialog_choose_output_path (file);
 
-      /* Two originals that would get the same copy's name: the second
-       * fails with "already exists" rather than overwrite the first. */
+      /* Two originals that would get the same copy's name (a.pdf and
+       * a.PDF): the second gets one of its own. */
       if (output != NULL && g_hash_table_contains (outputs, output))
         g_clear_pointer (&output, g_free);
       if (output == NULL)

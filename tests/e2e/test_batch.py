@@ -5,7 +5,8 @@
 # file chooser, one placement rule, the passphrase once; the summary lists
 # three signed copies, each of which pdfsig and qpdf accept, and teken-ca
 # saw one signing request. A wrong passphrase first says how many tries
-# are left and saves nothing. A screenshot of each step.
+# are left and saves nothing. And the same in Indonesian with a certificate
+# file. A screenshot of each step.
 
 import json
 import os
@@ -113,10 +114,10 @@ class Notifications:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def add_document(app, window, path):
-    """Through the file chooser, as a holder would: Add…, the path, Add."""
-    press(window, 'Add Documents')
-    chooser = app.toplevel(CHOOSER)
+def choose_in_chooser(app, title, path, accept):
+    """A file through GTK's chooser, as a holder would: the path typed,
+    then the button @accept."""
+    chooser = app.toplevel(title)
     # Typing "/" opens the chooser's location entry; the rest of the path
     # goes in through AT-SPI (see test_documents.py).
     rawinput.typeText('/')
@@ -130,9 +131,14 @@ def add_document(app, window, path):
     entry.queryEditableText().setTextContents(path)
     wait_for(lambda: entry.queryText().characterCount == len(path), 'the path in the location entry')
     button = wait_for(lambda: chooser.findChild(lambda n: n.roleName == 'push button' and
-                                                n.name in ('Add', '_Add', '_Add Add'),
-                                                retry=False, requireResult=False), 'the Add button')
+                                                n.name in (accept, '_' + accept, '_%s %s' % (accept, accept)),
+                                                retry=False, requireResult=False), 'the %s button' % accept)
     click(button)
+
+
+def add_document(app, window, path, add='Add Documents', accept='Add'):
+    press(window, add)
+    choose_in_chooser(app, add, path, accept)
     find_label_containing(window, os.path.basename(path))
 
 
@@ -147,6 +153,52 @@ def type_passphrase(window, text):
     entry = passphrase_entry(window)
     entry.queryEditableText().setTextContents(text)
     wait_for(lambda: entry.queryText().characterCount == len(text), 'the passphrase typed')
+
+
+def test_indonesian_with_certificate_file():
+    """Every step in Indonesian, signing with the test PKI's .p12 file."""
+    work = tempfile.mkdtemp(prefix='teken-e2e-batch-id-')
+    pki = os.environ['TEKEN_TEST_PKI']
+    with open(os.path.join(pki, 'budi.pass')) as f:
+        password = f.read().strip()
+    notifications = Notifications()
+    try:
+        document = os.path.join(work, 'surat-edaran.pdf')
+        make_pdf(document)
+        app = App(language='id')
+        try:
+            main = app.window('Teken')
+            click(find(main, 'push button', 'Menu Utama'))
+            click(find(app.node, 'menu item', 'Tanda Tangani Beberapa Dokumen…'))
+            window = app.window('Tanda Tangani Beberapa Dokumen')
+            press(window, 'Berkas Sertifikat')
+            press(window, 'Pilih Berkas Sertifikat')
+            choose_in_chooser(app, 'Pilih Berkas Sertifikat', os.path.join(pki, 'budi.p12'), 'Pilih')
+            find_label_containing(window, 'budi.p12')
+            for entry in window.findChildren(lambda n: n.roleName == 'text' and n.name == 'Passphrase'):
+                entry.queryEditableText().setTextContents(password)
+            screenshot('Tanda Tangani Beberapa Dokumen', 'e2e-batch-signer-id')
+            press(window, 'Lanjutkan')
+
+            find_label_containing(window, 'Belum ada dokumen')
+            screenshot('Tanda Tangani Beberapa Dokumen', 'e2e-batch-empty-id')
+            add_document(app, window, document, add='Tambah Dokumen', accept='Tambah')
+            find_label_containing(window, '1 dokumen')
+            screenshot('Tanda Tangani Beberapa Dokumen', 'e2e-batch-documents-id')
+            press(window, 'Tanda Tangani')
+            find_label_containing(window, '1 Dokumen Ditandatangani', timeout=60)
+            find_label_containing(window, 'surat-edaran_signed.pdf')
+            screenshot('Tanda Tangani Beberapa Dokumen', 'e2e-batch-summary-id')
+            assert {'summary': 'Penandatanganan Sekaligus Selesai', 'body': '1 dokumen telah ditandatangani.'} in \
+                wait_for(notifications.received, 'the notification'), notifications.received()
+        finally:
+            app.quit()
+        out = subprocess.run(['pdfsig', os.path.join(work, 'surat-edaran_signed.pdf')],
+                             capture_output=True, text=True).stdout
+        assert 'Signature Validation: Signature is Valid.' in out, out
+    finally:
+        notifications.stop()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def check_signed(path):
@@ -235,5 +287,6 @@ if __name__ == '__main__' and sys.argv[1:2] == ['--serve-notifications']:
     serve_notifications(sys.argv[2])
 elif __name__ == '__main__':
     sys.exit(run_tests([
+        test_indonesian_with_certificate_file,
         test_batch_sign_three_documents,
     ]))
