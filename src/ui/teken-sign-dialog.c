@@ -67,8 +67,7 @@ struct _TekenSignDialog
   GtkLabel          *error_label;
   GtkStack          *stack;
   TekenSignerPicker *picker;
-  GtkWidget         *confirm_group;
-  AdwEntryRow       *passphrase_row;
+  TekenSigningCredential *credential;
   AdwActionRow      *name_row;
   GtkToggleButton   *plh_button;
   GtkToggleButton   *plt_button;
@@ -203,7 +202,7 @@ update_actions (TekenSignDialog *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sign.open-certificate",
                                  teken_signer_picker_get_ready (self->picker) && !self->busy);
   can_sign = self->signer != NULL && self->document != NULL && !self->busy &&
-             (!is_remote (self) || gtk_editable_get_text (GTK_EDITABLE (self->passphrase_row))[0] != '\0');
+             (!is_remote (self) || teken_signing_credential_get_ready (self->credential));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sign.sign", can_sign);
   if (self->can_sign != can_sign)
     {
@@ -513,7 +512,8 @@ signer_created_cb (GObject      *source,
 
   g_set_object (&self->signer, signer);
   adw_action_row_set_subtitle (self->name_row, holder);
-  gtk_widget_set_visible (self->confirm_group, is_remote (self));
+  teken_signer_picker_set_up_credential (self->picker, self->credential);
+  gtk_widget_set_visible (GTK_WIDGET (self->credential), is_remote (self));
   show_error (self, NULL);
   show_page (self, "details");
   update_actions (self);
@@ -643,6 +643,7 @@ signed_cb (GObject      *source,
   if (TEKEN_IS_REMOTE_SIGNER (request->signer))
     teken_remote_signer_set_credential (TEKEN_REMOTE_SIGNER (request->signer), TEKEN_REMOTE_SIGNER_PASSPHRASE, NULL);
 
+
   /* Stopped, or the dialog closed, while the CA was asked: the holder was
    * told nothing is saved, so a copy that got signed anyway goes. */
   if (self->sign_cancellable == NULL || self->sign_cancellable != g_task_get_cancellable (G_TASK (result)))
@@ -668,7 +669,7 @@ signed_cb (GObject      *source,
         {
           show_page (self, "details");
           if (TEKEN_IS_REMOTE_SIGNER (request->signer))
-            gtk_widget_grab_focus (GTK_WIDGET (self->passphrase_row));
+            teken_signing_credential_focus (self->credential);
         }
       show_error (self, message);
       update_actions (self);
@@ -707,12 +708,10 @@ sign_activated (GtkWidget  *widget,
   display_name = g_filename_display_basename (request->output_path);
   if (is_remote (self))
     {
-      GtkEditable *row = GTK_EDITABLE (self->passphrase_row);
-      g_autoptr(TekenSecret) passphrase = teken_secret_new (gtk_editable_get_text (row), -1);
+      TekenRemoteSignerCredential kind;
+      g_autoptr(TekenSecret) secret = teken_signing_credential_take (self->credential, &kind);
 
-      gtk_editable_set_text (row, "");
-      teken_remote_signer_set_credential (TEKEN_REMOTE_SIGNER (self->signer), TEKEN_REMOTE_SIGNER_PASSPHRASE,
-                                          passphrase);
+      teken_remote_signer_set_credential (TEKEN_REMOTE_SIGNER (self->signer), kind, secret);
       description = g_strdup_printf (_("Waiting for the CA to sign, then saving the signed document as “%s”."),
                                      display_name);
     }
@@ -830,8 +829,7 @@ teken_sign_dialog_class_init (TekenSignDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, error_label);
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, stack);
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, picker);
-  gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, confirm_group);
-  gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, passphrase_row);
+  gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, credential);
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, name_row);
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, plh_button);
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, plt_button);
@@ -866,6 +864,7 @@ static void
 teken_sign_dialog_init (TekenSignDialog *self)
 {
   g_type_ensure (TEKEN_TYPE_SIGNER_PICKER);
+  g_type_ensure (TEKEN_TYPE_SIGNING_CREDENTIAL);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();

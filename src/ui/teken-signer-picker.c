@@ -25,6 +25,7 @@
 #include "teken-remote-signer.h"
 #include "teken-session-store.h"
 #include "teken-signer-picker.h"
+#include "teken-signing-credential.h"
 
 struct _TekenSignerPicker
 {
@@ -62,11 +63,7 @@ struct _TekenSignerPicker
   GtkImage           *status_icon;
   GtkWidget          *open_account_button;
   AdwActionRow       *serial_row;
-  GtkWidget          *credential_group;
-  AdwComboRow        *credential_row;
-  AdwPasswordEntryRow *ca_passphrase_row;
-  AdwEntryRow        *otp_row;
-  GtkWidget          *send_code_button;
+  TekenSigningCredential *credential;
   GtkWidget          *file_group;
   AdwActionRow       *file_row;
   AdwPasswordEntryRow *file_passphrase_row;
@@ -98,42 +95,26 @@ show_message (TekenSignerPicker *self,
   gtk_widget_set_visible (GTK_WIDGET (self->message_label), message != NULL);
 }
 
-static gboolean
-using_otp (TekenSignerPicker *self)
-{
-  return adw_combo_row_get_selected (self->credential_row) == 1;
-}
-
 static void
 update_state (TekenSignerPicker *self)
 {
   gboolean account = self->source == TEKEN_SIGNER_SOURCE_ACCOUNT;
-  gboolean otp = using_otp (self);
   gboolean ready;
 
   gtk_widget_set_visible (self->account_group, account);
-  gtk_widget_set_visible (self->credential_group, account && self->show_credential && self->can_sign);
+  gtk_widget_set_visible (GTK_WIDGET (self->credential), account && self->show_credential && self->can_sign);
   gtk_widget_set_visible (self->file_group, !account);
-  gtk_widget_set_visible (GTK_WIDGET (self->credential_row), self->otp_enabled);
-  gtk_widget_set_visible (GTK_WIDGET (self->ca_passphrase_row), !otp);
-  gtk_widget_set_visible (GTK_WIDGET (self->otp_row), otp);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), self->loading);
   gtk_spinner_set_spinning (self->spinner, self->loading);
 
   if (account)
-    {
-      GtkEditable *secret = otp ? GTK_EDITABLE (self->otp_row) : GTK_EDITABLE (self->ca_passphrase_row);
-
-      ready = self->can_sign && self->certificate != NULL && !self->loading &&
-              (!self->show_credential || gtk_editable_get_text (secret)[0] != '\0');
-    }
+    ready = self->can_sign && self->certificate != NULL && !self->loading &&
+            (!self->show_credential || teken_signing_credential_get_ready (self->credential));
   else
     ready = self->file != NULL &&
             gtk_editable_get_text (GTK_EDITABLE (self->file_passphrase_row))[0] != '\0';
   ready = ready && !self->busy;
 
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "picker.send-code",
-                                 self->can_sign && self->otp_enabled && !self->busy);
   if (self->ready != ready)
     {
       self->ready = ready;
@@ -161,6 +142,8 @@ forget_account (TekenSignerPicker *self)
   g_clear_pointer (&self->certificate, g_bytes_unref);
   self->can_sign = FALSE;
   self->otp_enabled = FALSE;
+  if (self->credential != NULL)
+    teken_signing_credential_set_account (self->credential, NULL, NULL, FALSE);
 }
 
 /* The account rows: signed out, loading, a problem, or the holder. */
@@ -261,6 +244,7 @@ show_holder (TekenSignerPicker      *self,
       show_message (self, _("The CA server sent a certificate Teken cannot read. Check the server address; if it is right, report the problem."));
     }
 
+  teken_signing_credential_set_account (self->credential, self->client, self->nik, self->otp_enabled);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HOLDER_NAME]);
   update_state (self);
 }
@@ -398,9 +382,8 @@ session_loaded_cb (GObject      *source,
   g_autoptr(TekenSignerPicker) self = user_data;
   g_autoptr(TekenCaSession) session = teken_session_store_load_finish (TEKEN_SESSION_STORE (source), result, NULL);
 
-  /* Signed in meanwhile, or the picker moved to another client. */
-  if (self->client == NULL || self->signed_in ||
-      g_object_get_data (G_OBJECT (source), "teken-client") != self->client)
+  /* Signed in meanwhile; a change of client cancelled the load. */
+  if (self->client == NULL || self->signed_in)
     return;
   if (session != NULL && g_strcmp0 (teken_ca_session_get_scope (session), "account") == 0)
     teken_ca_client_set_session (self->client, session);
@@ -426,46 +409,6 @@ source_toggled_cb (TekenSignerPicker *self)
   show_message (self, NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SOURCE]);
   update_state (self);
-}
-
-static void
-otp_requested_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  g_autoptr(TekenSignerPicker) self = user_data;
-  g_autoptr(JsonObject) answer = NULL;
-  g_autoptr(GError) error = NULL;
-
-  answer = teken_ca_client_call_finish (TEKEN_CA_CLIENT (source), result, &error);
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  gtk_widget_set_sensitive (self->send_code_button, TRUE);
-  if (answer == NULL)
-    {
-      g_autofree char *message = teken_signer_picker_describe_error (error, NULL);
-
-      show_message (self, message);
-      return;
-    }
-  show_message (self, _("A code is on its way to your e-mail. Type it in below; it is valid for a few minutes."));
-  gtk_widget_grab_focus (GTK_WIDGET (self->otp_row));
-}
-
-static void
-send_code_activated (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
-{
-  TekenSignerPicker *self = TEKEN_SIGNER_PICKER (widget);
-
-  if (self->nik == NULL)
-    return;
-  gtk_widget_set_sensitive (self->send_code_button, FALSE);
-  show_message (self, NULL);
-  teken_ca_client_request_signing_otp_async (self->client, self->nik, NULL, 1, self->cancellable,
-                                             otp_requested_cb, g_object_ref (self));
 }
 
 static void
@@ -572,26 +515,17 @@ file_opened_cb (GObject      *source,
     g_task_return_pointer (task, signer, g_object_unref);
 }
 
-/* Takes the text of @editable into wiped memory and empties it. */
+/* Takes the text of @editable, as typed, into wiped memory and empties it. */
 static TekenSecret *
 take_secret (GtkEditable *editable)
 {
   g_autofree char *text = g_strdup (gtk_editable_get_text (editable));
   TekenSecret *secret;
 
-  g_strstrip (text);
   secret = teken_secret_new (text, -1);
   teken_wipe_string (text);
   gtk_editable_set_text (editable, "");
   return secret;
-}
-
-static void
-dispose_secret_rows (TekenSignerPicker *self)
-{
-  gtk_editable_set_text (GTK_EDITABLE (self->ca_passphrase_row), "");
-  gtk_editable_set_text (GTK_EDITABLE (self->otp_row), "");
-  gtk_editable_set_text (GTK_EDITABLE (self->file_passphrase_row), "");
 }
 
 static void
@@ -628,7 +562,6 @@ set_property_client (TekenSignerPicker *self,
   if (!self->signed_in)
     {
       load_account (self);
-      g_object_set_data (G_OBJECT (self->sessions), "teken-client", client);
       teken_session_store_load_async (self->sessions, teken_ca_client_get_base_url (client), NULL,
                                       self->cancellable, session_loaded_cb, g_object_ref (self));
     }
@@ -643,8 +576,8 @@ teken_signer_picker_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   if (self->client != NULL)
     g_signal_handlers_disconnect_by_func (self->client, signed_in_changed_cb, self);
-  if (self->ca_passphrase_row != NULL)
-    dispose_secret_rows (self);
+  if (self->file_passphrase_row != NULL)
+    gtk_editable_set_text (GTK_EDITABLE (self->file_passphrase_row), "");
 
   gtk_widget_dispose_template (GTK_WIDGET (self), TEKEN_TYPE_SIGNER_PICKER);
 
@@ -759,20 +692,19 @@ teken_signer_picker_class_init (TekenSignerPickerClass *klass)
 #define BIND(name) gtk_widget_class_bind_template_child (widget_class, TekenSignerPicker, name)
   BIND (account_check); BIND (file_check); BIND (account_group); BIND (holder_row); BIND (spinner);
   BIND (sign_in_button); BIND (retry_button); BIND (status_row); BIND (status_icon);
-  BIND (open_account_button); BIND (serial_row); BIND (credential_group); BIND (credential_row);
-  BIND (ca_passphrase_row); BIND (otp_row); BIND (send_code_button); BIND (file_group); BIND (file_row);
+  BIND (open_account_button); BIND (serial_row); BIND (credential); BIND (file_group); BIND (file_row);
   BIND (file_passphrase_row); BIND (message_label);
 #undef BIND
 
   gtk_widget_class_install_action (widget_class, "picker.open-account", NULL, open_account_activated);
   gtk_widget_class_install_action (widget_class, "picker.reload", NULL, reload_activated);
-  gtk_widget_class_install_action (widget_class, "picker.send-code", NULL, send_code_activated);
   gtk_widget_class_install_action (widget_class, "picker.choose-file", NULL, choose_file_activated);
 }
 
 static void
 teken_signer_picker_init (TekenSignerPicker *self)
 {
+  g_type_ensure (TEKEN_TYPE_SIGNING_CREDENTIAL);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->sessions = teken_session_store_new ();
@@ -783,9 +715,7 @@ teken_signer_picker_init (TekenSignerPicker *self)
 
   g_signal_connect_swapped (self->account_check, "toggled", G_CALLBACK (source_toggled_cb), self);
   g_signal_connect_swapped (self->file_check, "toggled", G_CALLBACK (source_toggled_cb), self);
-  g_signal_connect_swapped (self->credential_row, "notify::selected", G_CALLBACK (entry_changed_cb), self);
-  g_signal_connect_swapped (self->ca_passphrase_row, "changed", G_CALLBACK (entry_changed_cb), self);
-  g_signal_connect_swapped (self->otp_row, "changed", G_CALLBACK (entry_changed_cb), self);
+  g_signal_connect_swapped (self->credential, "notify::ready", G_CALLBACK (entry_changed_cb), self);
   g_signal_connect_swapped (self->file_passphrase_row, "changed", G_CALLBACK (entry_changed_cb), self);
   show_signed_out (self);
 }
@@ -909,6 +839,24 @@ teken_signer_picker_get_certificate_status (TekenSignerPicker *self)
   return self->status;
 }
 
+/**
+ * teken_signer_picker_set_up_credential:
+ * @credential: a credential widget shown elsewhere, such as at signing time
+ *
+ * Points @credential at the signed-in holder (NIK, whether an e-mailed
+ * code may be used), for a picker whose `show-credential` is FALSE.
+ */
+void
+teken_signer_picker_set_up_credential (TekenSignerPicker      *self,
+                                       TekenSigningCredential *credential)
+{
+  g_return_if_fail (TEKEN_IS_SIGNER_PICKER (self));
+  g_return_if_fail (TEKEN_IS_SIGNING_CREDENTIAL (credential));
+
+  teken_signing_credential_set_account (credential, self->can_sign ? self->client : NULL,
+                                        self->can_sign ? self->nik : NULL, self->can_sign && self->otp_enabled);
+}
+
 void
 teken_signer_picker_reload (TekenSignerPicker *self)
 {
@@ -967,15 +915,13 @@ teken_signer_picker_create_signer_async (TekenSignerPicker   *self,
     }
 
   {
-    gboolean otp = using_otp (self) && self->otp_enabled;
+    TekenRemoteSignerCredential kind = TEKEN_REMOTE_SIGNER_PASSPHRASE;
     g_autoptr(TekenSecret) secret = NULL;
     TekenRemoteSigner *signer;
 
     if (self->show_credential)
-      secret = take_secret (otp ? GTK_EDITABLE (self->otp_row) : GTK_EDITABLE (self->ca_passphrase_row));
-    signer = teken_remote_signer_new (self->client, self->nik,
-                                      otp ? TEKEN_REMOTE_SIGNER_OTP : TEKEN_REMOTE_SIGNER_PASSPHRASE,
-                                      secret, self->certificate);
+      secret = teken_signing_credential_take (self->credential, &kind);
+    signer = teken_remote_signer_new (self->client, self->nik, kind, secret, self->certificate);
     update_state (self);
     g_task_return_pointer (task, signer, g_object_unref);
   }

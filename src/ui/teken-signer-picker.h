@@ -11,6 +11,7 @@
 
 #include "teken-ca-client.h"
 #include "teken-signer.h"
+#include "teken-signing-credential.h"
 
 G_BEGIN_DECLS
 
@@ -32,9 +33,11 @@ G_DECLARE_FINAL_TYPE (TekenSignerPicker, teken_signer_picker, TEKEN, SIGNER_PICK
  * session (or the keyring has one).
  *
  * The credential for the CA (passphrase, or a signing OTP e-mailed on
- * request) is asked by the picker when `show-credential` is TRUE; when
- * FALSE the signer it makes has none and the caller asks for it at signing
- * time with teken_remote_signer_set_credential().
+ * request: TekenSigningCredential) is asked by the picker when
+ * `show-credential` is TRUE; when FALSE the signer it makes has none and
+ * the caller asks for it at signing time, with a TekenSigningCredential of
+ * its own set up by teken_signer_picker_set_up_credential(), and hands it
+ * over with teken_remote_signer_set_credential().
  *
  * `ready` says everything needed is there; then
  * teken_signer_picker_create_signer_async() yields the TekenSigner (a
@@ -57,6 +60,8 @@ void               teken_signer_picker_set_file             (TekenSignerPicker  
 /* The signed-in holder's name and the certificate's status, or NULL. */
 const char        *teken_signer_picker_get_holder_name      (TekenSignerPicker    *self);
 const char        *teken_signer_picker_get_certificate_status (TekenSignerPicker  *self);
+void               teken_signer_picker_set_up_credential    (TekenSignerPicker    *self,
+                                                             TekenSigningCredential *credential);
 /* Asks the CA again: after an error that may have changed the account. */
 void               teken_signer_picker_reload               (TekenSignerPicker    *self);
 

@@ -22,6 +22,7 @@
 #include "teken-resources.h"
 #include "teken-sign-dialog.h"
 #include "teken-signer-picker.h"
+#include "teken-signing-credential.h"
 #include "teken-test-ca.h"
 #include "teken-test-utils.h"
 #include "teken-totp.h"
@@ -90,6 +91,29 @@ picker_has_holder (gpointer data)
   return teken_signer_picker_get_holder_name (data) != NULL && !teken_signer_picker_get_busy (data);
 }
 
+typedef struct
+{
+  GtkWidget  *root;
+  const char *text;
+} LabelWait;
+
+static gboolean
+label_shown (gpointer data)
+{
+  LabelWait *wait = data;
+
+  return teken_test_find_label (wait->root, wait->text) != NULL;
+}
+
+static void
+wait_for_label (GtkWidget  *root,
+                                const char *text)
+{
+  LabelWait wait = { root, text };
+
+  teken_ui_test_wait_until (label_shown, &wait, text);
+}
+
 static gboolean
 picker_signed_out (gpointer data)
 {
@@ -134,7 +158,7 @@ show_in_window (GtkWidget *widget)
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), widget);
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
   gtk_window_set_child (window, scrolled);
-  gtk_window_set_default_size (window, 520, -1);
+  gtk_window_set_default_size (window, 520, 720);
   gtk_window_present (window);
   teken_test_wait_until_drawn (GTK_WIDGET (window));
   return window;
@@ -530,6 +554,98 @@ test_dialog_signs_at_the_ca (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+static char *
+mail_header (const char *mail,
+             const char *name)
+{
+  g_autofree char *prefix = g_strconcat ("\n", name, ": ", NULL);
+  const char *start = strstr (mail, prefix);
+
+  if (start == NULL)
+    return NULL;
+  start += strlen (prefix);
+  return g_strndup (start, strchr (start, '\n') - start);
+}
+
+static gboolean
+code_mailed (gpointer data)
+{
+  g_autofree char *mail = teken_test_ca_find_mail (ca, TEKEN_TEST_BUDI_EMAIL, "signing_otp", NULL);
+
+  if (mail != NULL)
+    *(char **) data = mail_header (mail, "X-Teken-Code");
+  return *(char **) data != NULL;
+}
+
+/* With signing by e-mailed code enabled (docs/api.md §7.9), the picker
+ * offers it: the code is asked for, typed, and the CA signs with it. */
+static void
+test_picker_emailed_code (void)
+{
+  g_autoptr(TekenCaClient) client = new_client ();
+  TekenSignerPicker *picker = teken_signer_picker_new (client);
+  GtkWindow *window = show_in_window (GTK_WIDGET (picker));
+  g_autoptr(TekenSecret) passphrase = teken_secret_new (TEKEN_TEST_BUDI_PASSPHRASE, -1);
+  const TekenCaSecretMember secrets[] = { { "passphrase", passphrase }, { NULL, NULL } };
+  g_autoptr(JsonObject) body = json_object_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TekenSigner) signer = NULL;
+  g_autoptr(GBytes) digest = NULL;
+  g_autoptr(GBytes) cms = NULL;
+  g_autoptr(GBytes) signed_digest = NULL;
+  g_autofree char *code = NULL;
+  guint8 bytes[TEKEN_SIGNER_DIGEST_LENGTH];
+  GtkWidget *credential;
+
+  sign_in_budi (client);
+  teken_ui_test_wait_until (picker_has_holder, picker, "the holder");
+  g_assert_null (find_row (GTK_WIDGET (picker), "Confirm With"));
+
+  json_object_set_boolean_member (body, "enabled", TRUE);
+  teken_ca_client_call_async (client, TEKEN_CA_ENDPOINT_SIGNING_OTP_CONSENT, NULL, NULL, body, secrets, NULL,
+                              got_result, &result);
+  teken_ui_test_wait_until (has_result, &result, "the consent");
+  answer = teken_ca_client_call_finish (client, result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  teken_signer_picker_reload (picker);
+  teken_ui_test_wait_until (picker_has_holder, picker, "the holder again");
+  g_assert_nonnull (find_row (GTK_WIDGET (picker), "Confirm With"));
+  gtk_toggle_button_set_active (find_toggle (GTK_WIDGET (picker), "E-mailed Code"), TRUE);
+  g_assert_nonnull (find_row (GTK_WIDGET (picker), "Code from the E-mail"));
+  g_assert_false (teken_signer_picker_get_ready (picker));
+
+  credential = find_widget_of_type (GTK_WIDGET (picker), TEKEN_TYPE_SIGNING_CREDENTIAL);
+  g_assert_nonnull (credential);
+  gtk_widget_activate_action (credential, "credential.send-code", NULL);
+  teken_ui_test_wait_until (code_mailed, &code, "the e-mailed code");
+  g_assert_cmpuint (strlen (code), ==, 6);
+  wait_for_label (GTK_WIDGET (picker), "A code is on its way");
+  gtk_editable_set_text (GTK_EDITABLE (find_row (GTK_WIDGET (picker), "Code from the E-mail")), code);
+  g_assert_true (teken_signer_picker_get_ready (picker));
+  teken_test_save_screenshot (GTK_WIDGET (window), "signer-picker-code");
+
+  teken_signer_picker_create_signer_async (picker, NULL, got_result, &result);
+  teken_ui_test_wait_until (has_result, &result, "the signer");
+  signer = teken_signer_picker_create_signer_finish (picker, result, &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+
+  memset (bytes, 0xa5, sizeof bytes);
+  digest = g_bytes_new (bytes, sizeof bytes);
+  teken_signer_sign_digest_async (signer, digest, NULL, got_result, &result);
+  teken_ui_test_wait_until (has_result, &result, "the CA's signature");
+  cms = teken_signer_sign_digest_finish (signer, result, &error);
+  g_assert_no_error (error);
+  g_assert_true (teken_cms_get_message_digest (cms, &signed_digest, &error));
+  g_assert_true (g_bytes_equal (signed_digest, digest));
+
+  gtk_window_destroy (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -557,6 +673,8 @@ main (int   argc,
   g_test_add_func ("/signer-picker/follows-sign-in", test_picker_follows_sign_in);
   g_test_add_func ("/signer-picker/error-sentences", test_error_sentences);
   g_test_add_func ("/signer-picker/dialog-signs-at-the-ca", test_dialog_signs_at_the_ca);
+  /* Last: it leaves signing by e-mailed code enabled for Budi. */
+  g_test_add_func ("/signer-picker/emailed-code", test_picker_emailed_code);
 
   status = g_test_run ();
 
