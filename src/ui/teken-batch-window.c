@@ -7,8 +7,8 @@
 
 /* Signing several documents at once: who signs (the signer picker, as in
  * the sign dialog), then the documents (added with a chooser or dropped),
- * one placement rule and the details of the signature, the passphrase when
- * the key is at the CA; then each document's progress and the total, and
+ * one placement rule and the details of the signature, the passphrase (or
+ * an e-mailed signing code for as many documents) when the key is at the CA; then each document's progress and the total, and
  * at the end a summary: each signed copy with Open and Show in Folder,
  * each failure with its reason. A desktop notification says the batch is
  * done when the window is not the one in front.
@@ -26,6 +26,7 @@
 #include "teken-batch-window.h"
 #include "teken-remote-signer.h"
 #include "teken-sign-dialog.h"
+#include "teken-signing-credential.h"
 #include "teken-window.h"
 
 #define NOTIFICATION_ID "batch-signed"
@@ -62,8 +63,7 @@ struct _TekenBatchWindow
   AdwEntryRow       *qr_row;
   AdwActionRow      *image_row;
   GtkWidget         *clear_image_button;
-  GtkWidget         *confirm_group;
-  AdwEntryRow       *passphrase_row;
+  TekenSigningCredential *credential;
   AdwStatusPage     *working_page;
   GtkSpinner        *working_spinner;
   AdwPreferencesGroup *progress_group;
@@ -182,7 +182,7 @@ update_actions (TekenBatchWindow *self)
                                  teken_signer_picker_get_ready (self->picker) && !self->busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "batch.add-documents", !self->busy && !summary);
   can_sign = self->signer != NULL && self->files->len > 0 && !self->busy && !summary &&
-             (!is_remote (self) || gtk_editable_get_text (GTK_EDITABLE (self->passphrase_row))[0] != '\0');
+             (!is_remote (self) || teken_signing_credential_get_ready (self->credential));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "batch.sign", can_sign);
   if (self->can_sign != can_sign)
     {
@@ -248,6 +248,8 @@ update_documents (TekenBatchWindow *self)
                                                 self->files->len),
                                    self->files->len);
   adw_preferences_group_set_description (self->documents_group, description);
+  /* A signing code is asked for this many documents (docs/api.md §9.1). */
+  teken_signing_credential_set_n_documents (self->credential, MAX (self->files->len, 1));
   update_actions (self);
 }
 
@@ -483,7 +485,9 @@ signer_created_cb (GObject      *source,
 
   g_set_object (&self->signer, signer);
   adw_action_row_set_subtitle (self->name_row, holder);
-  gtk_widget_set_visible (self->confirm_group, is_remote (self));
+  teken_signer_picker_set_up_credential (self->picker, self->credential);
+  teken_signing_credential_set_n_documents (self->credential, MAX (self->files->len, 1));
+  gtk_widget_set_visible (GTK_WIDGET (self->credential), is_remote (self));
   show_error (self, NULL);
   show_page (self, "details");
 }
@@ -511,13 +515,13 @@ picker_changed_cb (TekenBatchWindow *self)
 }
 
 static void
-passphrase_changed_cb (TekenBatchWindow *self)
+credential_changed_cb (TekenBatchWindow *self)
 {
   update_actions (self);
 }
 
 static void
-passphrase_activated_cb (TekenBatchWindow *self)
+credential_activated_cb (TekenBatchWindow *self)
 {
   gtk_widget_activate_action (GTK_WIDGET (self), "batch.sign", NULL);
 }
@@ -814,7 +818,7 @@ batch_done_cb (GObject      *source,
     {
       show_page (self, "details");
       if (is_remote (self))
-        gtk_widget_grab_focus (GTK_WIDGET (self->passphrase_row));
+        teken_signing_credential_focus (self->credential);
     }
   show_error (self, message);
 }
@@ -878,12 +882,22 @@ sign_activated (GtkWidget  *widget,
 
   if (is_remote (self))
     {
-      GtkEditable *row = GTK_EDITABLE (self->passphrase_row);
-      g_autoptr(TekenSecret) passphrase = teken_secret_new (gtk_editable_get_text (row), -1);
+      TekenRemoteSignerCredential kind;
+      g_autoptr(TekenSecret) secret = NULL;
 
-      gtk_editable_set_text (row, "");
-      teken_remote_signer_set_credential (TEKEN_REMOTE_SIGNER (self->signer), TEKEN_REMOTE_SIGNER_PASSPHRASE,
-                                          passphrase);
+      /* A code is good for one request, and a request takes at most
+       * TEKEN_CA_MAX_DIGESTS documents. */
+      secret = teken_signing_credential_take (self->credential, &kind);
+      if (kind == TEKEN_REMOTE_SIGNER_OTP && self->files->len > TEKEN_CA_MAX_DIGESTS)
+        {
+          g_autofree char *message = g_strdup_printf (_("A signing code is good for at most %u documents. Sign with your passphrase, or sign these in groups of %u."),
+                                                      TEKEN_CA_MAX_DIGESTS, TEKEN_CA_MAX_DIGESTS);
+
+          g_clear_object (&self->batch);
+          show_error (self, message);
+          return;
+        }
+      teken_remote_signer_set_credential (TEKEN_REMOTE_SIGNER (self->signer), kind, secret);
     }
 
   clear_list (self->progress_list);
@@ -1126,6 +1140,7 @@ teken_batch_window_class_init (TekenBatchWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (TEKEN_TYPE_SIGNER_PICKER);
+  g_type_ensure (TEKEN_TYPE_SIGNING_CREDENTIAL);
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/teken/Teken/ui/teken-batch-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TekenBatchWindow, cancel_button);
   gtk_widget_class_bind_template_child (widget_class, TekenBatchWindow, button_stack);
@@ -1143,8 +1158,7 @@ teken_batch_window_class_init (TekenBatchWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TekenBatchWindow, qr_row);
   gtk_widget_class_bind_template_child (widget_class, TekenBatchWindow, image_row);
   gtk_widget_class_bind_template_child (widget_class, TekenBatchWindow, clear_image_button);
-  gtk_widget_class_bind_template_child (widget_class, TekenBatchWindow, confirm_group);
-  gtk_widget_class_bind_template_child (widget_class, TekenBatchWindow, passphrase_row);
+  gtk_widget_class_bind_template_child (widget_class, TekenBatchWindow, credential);
   gtk_widget_class_bind_template_child (widget_class, TekenBatchWindow, working_page);
   gtk_widget_class_bind_template_child (widget_class, TekenBatchWindow, working_spinner);
   gtk_widget_class_bind_template_child (widget_class, TekenBatchWindow, progress_group);
@@ -1159,8 +1173,8 @@ teken_batch_window_class_init (TekenBatchWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TekenBatchWindow, failed_list);
   gtk_widget_class_bind_template_callback (widget_class, picker_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, placement_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, passphrase_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, passphrase_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, credential_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, credential_activated_cb);
 
   gtk_widget_class_install_action (widget_class, "batch.continue", NULL, continue_activated);
   gtk_widget_class_install_action (widget_class, "batch.sign", NULL, sign_activated);

@@ -118,16 +118,24 @@ def choose_in_chooser(app, title, path, accept):
     """A file through GTK's chooser, as a holder would: the path typed,
     then the button @accept."""
     chooser = app.toplevel(title)
-    # Typing "/" opens the chooser's location entry; the rest of the path
-    # goes in through AT-SPI (see test_documents.py).
-    rawinput.typeText('/')
 
     def location_entry():
         for node in chooser.findChildren(lambda n: n.roleName == 'text'):
             if node.queryText().characterCount > 0:
                 return node
         return None
-    entry = wait_for(location_entry, 'the location entry')
+    # Typing "/" opens the chooser's location entry; the rest of the path
+    # goes in through AT-SPI (see test_documents.py). A "/" typed before the
+    # chooser takes keys is lost: type it again.
+    entry = None
+    for attempt in range(5):
+        rawinput.typeText('/')
+        try:
+            entry = wait_for(location_entry, 'the location entry', timeout=4)
+            break
+        except AssertionError:
+            if attempt == 4:
+                raise
     entry.queryEditableText().setTextContents(path)
     wait_for(lambda: entry.queryText().characterCount == len(path), 'the path in the location entry')
     button = wait_for(lambda: chooser.findChild(lambda n: n.roleName == 'push button' and
@@ -270,7 +278,10 @@ def test_batch_sign_three_documents():
                 check_signed(output)
             # Open shows a signed copy in Teken, verified.
             press(window, 'Open “surat-undangan_signed.pdf”')
-            opened = app.window('surat-undangan_signed.pdf')
+            opened = wait_for(lambda: app.node.findChild(lambda n: n.roleName == 'frame' and
+                                                         n.name == 'surat-undangan_signed.pdf',
+                                                         retry=False, recursive=False, requireResult=False),
+                              'the signed copy opened', timeout=60)
             find_label_containing(opened, 'BUDI SANTOSO', timeout=30)
             screenshot('surat-undangan_signed.pdf', 'e2e-batch-opened')
         finally:
