@@ -6,10 +6,10 @@
  */
 
 /* The batch window in process, with the test PKI's PKCS#12 file: who signs,
- * the documents (a non-PDF and a duplicate refused, one removed), the
- * placement rule and details, per-document progress, and the summary with
- * each signed copy and the damaged document's reason; Cancel leaves no
- * file. Signing at the CA through the same window is the e2e test's
+ * the documents (added, dropped, a non-PDF and a duplicate refused, one
+ * removed), the placement rule and details, per-document progress, and the
+ * summary with each signed copy and the damaged document's reason; Cancel
+ * leaves no file. Signing at the CA through the same window is the e2e test's
  * (tests/e2e/test_batch.py); the runner itself is tests/api/test-sign-batch. */
 
 #include "config.h"
@@ -99,6 +99,34 @@ picker_ready (gpointer data)
   return teken_signer_picker_get_ready (data);
 }
 
+/* Files dropped on the window, as a file manager drops them. */
+static gboolean
+drop_files (TekenBatchWindow  *window,
+            GFile            **files,
+            guint              n_files)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  GtkDropTarget *target = NULL;
+  GValue value = G_VALUE_INIT;
+  gboolean accepted = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && target == NULL; i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        target = GTK_DROP_TARGET (controller);
+    }
+  g_assert_nonnull (target);
+
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_array (files, n_files));
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &accepted);
+  g_value_unset (&value);
+
+  return accepted;
+}
+
 static void
 progress_shown_cb (TekenBatchWindow *window,
                    GParamSpec       *pspec,
@@ -181,7 +209,7 @@ test_sign_with_file (void)
   {
     GFile *files[] = { file_damaged, file_c };
 
-    teken_batch_window_add_files (window, files, G_N_ELEMENTS (files));
+    g_assert_true (drop_files (window, files, G_N_ELEMENTS (files)));
   }
   g_assert_cmpuint (teken_batch_window_get_n_files (window), ==, 4);
   g_assert_null (teken_test_find_label (GTK_WIDGET (window), "is not a PDF document"));
