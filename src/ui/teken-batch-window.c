@@ -56,7 +56,8 @@ struct _TekenBatchWindow
   GtkListBox        *documents_list;
   AdwComboRow       *placement_row;
   AdwActionRow      *name_row;
-  AdwComboRow       *role_row;
+  GtkToggleButton   *plh_button;
+  GtkToggleButton   *plt_button;
   AdwEntryRow       *position_row;
   AdwEntryRow       *reason_row;
   AdwEntryRow       *location_row;
@@ -863,8 +864,8 @@ sign_activated (GtkWidget  *widget,
   reason = dup_text (self->reason_row);
   location = dup_text (self->location_row);
   qr_text = placement != TEKEN_PDF_PLACEMENT_INVISIBLE ? dup_text (self->qr_row) : NULL;
-  details.role = adw_combo_row_get_selected (self->role_row) == 1 ? TEKEN_ACTING_ROLE_PLH
-               : adw_combo_row_get_selected (self->role_row) == 2 ? TEKEN_ACTING_ROLE_PLT
+  details.role = gtk_toggle_button_get_active (self->plh_button) ? TEKEN_ACTING_ROLE_PLH
+               : gtk_toggle_button_get_active (self->plt_button) ? TEKEN_ACTING_ROLE_PLT
                : TEKEN_ACTING_ROLE_NONE;
   details.position = position;
   details.reason = reason;
@@ -1151,7 +1152,8 @@ teken_batch_window_class_init (TekenBatchWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TekenBatchWindow, documents_list);
   gtk_widget_class_bind_template_child (widget_class, TekenBatchWindow, placement_row);
   gtk_widget_class_bind_template_child (widget_class, TekenBatchWindow, name_row);
-  gtk_widget_class_bind_template_child (widget_class, TekenBatchWindow, role_row);
+  gtk_widget_class_bind_template_child (widget_class, TekenBatchWindow, plh_button);
+  gtk_widget_class_bind_template_child (widget_class, TekenBatchWindow, plt_button);
   gtk_widget_class_bind_template_child (widget_class, TekenBatchWindow, position_row);
   gtk_widget_class_bind_template_child (widget_class, TekenBatchWindow, reason_row);
   gtk_widget_class_bind_template_child (widget_class, TekenBatchWindow, location_row);

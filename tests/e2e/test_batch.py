@@ -18,7 +18,7 @@ import tempfile
 sys.path.insert(0, os.path.dirname(__file__))
 from dogtail import rawinput  # noqa: E402
 from teken_e2e import App, click, find, find_label_containing, run_tests, wait_for  # noqa: E402
-from test_account import BUDI, Ca, enter_code, make_pdf, press, screenshot, sign_in  # noqa: E402
+from test_account import BUDI, Ca, enter_code, make_pdf, press, screenshot, sign_in, type_into  # noqa: E402
 
 WINDOW = 'Sign Several Documents'
 CHOOSER = 'Add Documents'
@@ -210,6 +210,9 @@ def test_indonesian_with_certificate_file():
 
 
 def check_signed(path):
+    # The details, in every copy's visible signature.
+    drawn = subprocess.run(['mutool', 'draw', '-F', 'txt', path], capture_output=True, text=True).stdout
+    assert 'Plh. Kepala Bagian Umum' in drawn, drawn
     out = subprocess.run(['pdfsig', path], capture_output=True, text=True).stdout
     assert 'Signature Validation: Signature is Valid.' in out, out
     assert 'Total document signed' in out, out
@@ -250,6 +253,10 @@ def test_batch_sign_three_documents():
             for path in documents:
                 add_document(app, window, path)
             find_label_containing(window, '3 documents')
+            press(window, 'Plh. (Pelaksana Harian)')
+            type_into(window, 'Position (jabatan)', 'Kepala Bagian Umum')
+            type_into(window, 'Reason', 'Persetujuan')
+            type_into(window, 'Location', 'Kota Contoh')
             screenshot(WINDOW, 'e2e-batch-documents')
 
             # A wrong passphrase: nothing saved, the tries left said.

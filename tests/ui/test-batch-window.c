@@ -69,6 +69,26 @@ find_row (GtkWidget  *root,
   return NULL;
 }
 
+/* A button the holder can see, by its tooltip. */
+static GtkWidget *
+find_button (GtkWidget  *root,
+             const char *tooltip)
+{
+  if (GTK_IS_BUTTON (root) && gtk_widget_get_mapped (root) &&
+      g_strcmp0 (gtk_widget_get_tooltip_text (root), tooltip) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, tooltip);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 typedef struct
 {
   TekenBatchWindow *window;
@@ -226,7 +246,7 @@ test_sign_with_file (void)
   g_assert_nonnull (teken_test_find_label (GTK_WIDGET (window), "4 documents"));
 
   adw_combo_row_set_selected (ADW_COMBO_ROW (find_row (GTK_WIDGET (window), "Signature")), 0);
-  adw_combo_row_set_selected (ADW_COMBO_ROW (find_row (GTK_WIDGET (window), "Acting as")), 1);
+  gtk_widget_activate (find_button (GTK_WIDGET (window), "Plh. (Pelaksana Harian)"));
   gtk_editable_set_text (GTK_EDITABLE (find_row (GTK_WIDGET (window), "Position (jabatan)")), "Sekretaris Daerah");
   gtk_editable_set_text (GTK_EDITABLE (find_row (GTK_WIDGET (window), "Reason")), "Persetujuan");
   gtk_editable_set_text (GTK_EDITABLE (find_row (GTK_WIDGET (window), "Location")), "Kota Contoh");
@@ -255,6 +275,19 @@ test_sign_with_file (void)
       g_assert_cmpint (g_file_test (output, G_FILE_TEST_EXISTS), ==, !damaged_one);
       g_assert_true (g_str_has_prefix (output, work_dir));
     }
+
+  /* The details reached every signature: its appearance, as mutool reads it. */
+  {
+    g_autofree char *output = g_build_filename (work_dir, "surat-b_signed.pdf", NULL);
+    const char *argv_mutool[] = { "mutool", "draw", "-F", "txt", output, NULL };
+    g_autofree char *drawn = NULL;
+    int wait_status = 0;
+
+    g_assert_true (g_spawn_sync (NULL, (char **) argv_mutool, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                                 NULL, NULL, &drawn, NULL, &wait_status, NULL));
+    g_assert_nonnull (strstr (drawn, "Plh. Sekretaris Daerah"));
+    g_assert_nonnull (strstr (drawn, "Kota Contoh"));
+  }
 
   /* Open shows a signed copy in a document window, verified. */
   gtk_widget_activate_action (GTK_WIDGET (window), "batch.open-output", "u", 0);
