@@ -222,9 +222,9 @@ show_holder (TekenSignerPicker      *self,
     /* Translators: the status in words, then BSrE's word for it */
     status_text = g_strdup_printf (_("%s (%s)"), described.title, self->status);
   else
-    /* Translators: the status in words, BSrE's word, what it means, what to do */
-    status_text = g_strdup_printf (_("%s (%s). %s %s"), described.title, self->status,
-                                   described.meaning, described.next_step);
+    /* Translators: the status in words, BSrE's word, what to do (the
+     * meaning is left out: it repeats what to do) */
+    status_text = g_strdup_printf (_("%s (%s). %s"), described.title, self->status, described.next_step);
   adw_action_row_set_subtitle (self->status_row, status_text);
   gtk_image_set_from_icon_name (self->status_icon, described.icon_name);
   gtk_widget_remove_css_class (GTK_WIDGET (self->status_icon), "success");

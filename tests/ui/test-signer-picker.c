@@ -85,6 +85,35 @@ sign_in_budi (TekenCaClient *client)
   g_assert_nonnull (session);
 }
 
+/* Siti signs in for the first time: the CA hands out her authenticator's
+ * key, and the first code from it finishes the sign-in. */
+static void
+sign_in_siti (TekenCaClient *client)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TekenSecret) password = teken_secret_new (TEKEN_TEST_SITI_PASSWORD, -1);
+  g_autoptr(TekenCaLoginStep) step = NULL;
+  g_autoptr(TekenCaSession) session = NULL;
+  g_autoptr(TekenSecret) code_secret = NULL;
+  g_autofree char *code = NULL;
+
+  teken_ca_client_login_async (client, TEKEN_TEST_SITI_NIK, password, NULL, got_result, &result);
+  teken_ui_test_wait_until (has_result, &result, "the password step");
+  step = teken_ca_client_login_finish (client, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (step->next, ==, TEKEN_CA_LOGIN_NEXT_TOTP_SETUP);
+  g_clear_object (&result);
+
+  code = teken_totp_code (teken_secret_get_text (step->totp_secret), g_get_real_time () / G_USEC_PER_SEC, &error);
+  g_assert_no_error (error);
+  code_secret = teken_secret_new (code, -1);
+  teken_ca_client_login_totp_async (client, step, code_secret, "Ponsel uji", NULL, got_result, &result);
+  teken_ui_test_wait_until (has_result, &result, "the code step");
+  session = teken_ca_client_login_totp_finish (client, result, &error);
+  g_assert_no_error (error);
+}
+
 static gboolean
 picker_has_holder (gpointer data)
 {
@@ -646,6 +675,96 @@ test_picker_emailed_code (void)
   gtk_window_destroy (window);
 }
 
+/* A certificate the agency verifier suspended: said so, with the way on,
+ * and no signer. */
+static void
+test_picker_suspended (void)
+{
+  g_autoptr(TekenCaClient) client = new_client ();
+  TekenSignerPicker *picker = teken_signer_picker_new (client);
+  GtkWindow *window = show_in_window (GTK_WIDGET (picker));
+  const char *argv[] = { g_getenv ("TEKEN_CA_BIN"), "admin", ca->data_dir, "suspend", TEKEN_TEST_BUDI_NIK,
+                         "--note", "Cuti di luar tanggungan negara", NULL };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *output = NULL;
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &output, NULL,
+                               &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (status, ==, 0);
+
+  sign_in_budi (client);
+  teken_ui_test_wait_until (picker_has_holder, picker, "the holder");
+  g_assert_cmpstr (teken_signer_picker_get_certificate_status (picker), ==, "SUSPEND");
+  g_assert_nonnull (teken_test_find_label (GTK_WIDGET (picker), "(SUSPEND)"));
+  g_assert_nonnull (teken_test_find_label (GTK_WIDGET (picker), "Open My Certificate"));
+  g_assert_null (find_row (GTK_WIDGET (picker), "Passphrase"));
+  g_assert_false (teken_signer_picker_get_ready (picker));
+  teken_test_save_screenshot (GTK_WIDGET (window), "signer-picker-suspended");
+
+  teken_signer_picker_create_signer_async (picker, NULL, got_result, &result);
+  teken_ui_test_wait_until (has_result, &result, "the refusal");
+  g_assert_null (teken_signer_picker_create_signer_finish (picker, result, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "Open My Certificate"));
+
+  gtk_window_destroy (window);
+}
+
+/* Five wrong passphrases lock the key at the CA: the dialog goes back to
+ * who signs, which says the key is locked and what to do. */
+static void
+test_dialog_key_locked (void)
+{
+  g_autoptr(TekenApplication) app = teken_ui_test_create_application ();
+  g_autofree char *fixture = teken_ui_test_fixture ("hand-minimal.pdf");
+  g_autofree char *path = copy_to_work_dir (fixture);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  TekenWindow *window = teken_ui_test_open (app, file);
+  TekenDocumentView *view = teken_window_get_document_view (window);
+  TekenSignDialog *dialog;
+  TekenSignerPicker *picker;
+  Signing signing = { NULL, NULL };
+
+  sign_in_siti (teken_application_get_ca_client (app, NULL));
+  gtk_widget_activate_action (GTK_WIDGET (view), "view.sign", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (view), "view.sign-invisibly", NULL);
+  teken_ui_test_wait_until (has_sign_dialog, NULL, "the sign dialog");
+  dialog = g_object_ref (find_sign_dialog ());
+  signing.dialog = dialog;
+  g_signal_connect (dialog, "signed", G_CALLBACK (signed_cb), &signing);
+  picker = teken_sign_dialog_get_picker (dialog);
+  teken_ui_test_wait_until (picker_ready, picker, "Siti's certificate");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "sign.open-certificate", NULL);
+  teken_ui_test_wait_until (dialog_idle, dialog, "the details");
+
+  for (int attempt = 1; attempt <= 5; attempt++)
+    {
+      type_passphrase (dialog, "Salah-Frasa9!");
+      teken_ui_test_wait_until (dialog_can_sign, dialog, "Sign to be on");
+      gtk_widget_activate_action (GTK_WIDGET (dialog), "sign.sign", NULL);
+      teken_ui_test_wait_until (signing_over, &signing, "the CA's answer");
+      g_assert_null (signing.output);
+      g_test_message ("try %d: %s", attempt, error_text (dialog));
+      if (attempt == 4)
+        g_assert_nonnull (strstr (error_text (dialog), "1 try left"));
+    }
+
+  g_assert_nonnull (strstr (error_text (dialog), "Your signing key is locked"));
+  g_assert_nonnull (strstr (error_text (dialog), "Reset the passphrase in My Certificate"));
+  /* Back on the first page, which asks the CA again and shows the lock. */
+  teken_ui_test_wait_until (picker_has_holder, picker, "the holder again");
+  g_assert_false (teken_signer_picker_get_ready (picker));
+  g_assert_nonnull (teken_test_find_label (GTK_WIDGET (dialog), "Open My Certificate"));
+  teken_test_save_screenshot (GTK_WIDGET (dialog), "sign-remote-key-locked");
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_object_unref (dialog);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -675,6 +794,9 @@ main (int   argc,
   g_test_add_func ("/signer-picker/dialog-signs-at-the-ca", test_dialog_signs_at_the_ca);
   /* Last: it leaves signing by e-mailed code enabled for Budi. */
   g_test_add_func ("/signer-picker/emailed-code", test_picker_emailed_code);
+  g_test_add_func ("/signer-picker/dialog-key-locked", test_dialog_key_locked);
+  /* Last: Budi stays suspended. */
+  g_test_add_func ("/signer-picker/suspended", test_picker_suspended);
 
   status = g_test_run ();
 
