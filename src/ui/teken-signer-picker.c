@@ -44,7 +44,6 @@ struct _TekenSignerPicker
   char               *account;       /* the session's, to notice a different holder */
 
   char               *nik;
-  char               *email;
   char               *holder_name;
   char               *status;
   gboolean            can_sign;
@@ -122,6 +121,17 @@ update_state (TekenSignerPicker *self)
     }
 }
 
+/* `busy` covers both opening a file and asking the CA. */
+static void
+set_loading (TekenSignerPicker *self,
+             gboolean           loading)
+{
+  if (self->loading == loading)
+    return;
+  self->loading = loading;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
 static void
 set_busy (TekenSignerPicker *self,
           gboolean           busy)
@@ -136,7 +146,6 @@ static void
 forget_account (TekenSignerPicker *self)
 {
   g_clear_pointer (&self->nik, g_free);
-  g_clear_pointer (&self->email, g_free);
   g_clear_pointer (&self->holder_name, g_free);
   g_clear_pointer (&self->status, g_free);
   g_clear_pointer (&self->certificate, g_bytes_unref);
@@ -151,7 +160,7 @@ static void
 show_signed_out (TekenSignerPicker *self)
 {
   forget_account (self);
-  self->loading = FALSE;
+  set_loading (self, FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->holder_row), _("Not Signed In"));
   adw_action_row_set_subtitle (self->holder_row,
                                _("Sign in to My Certificate to sign with your BSrE certificate. This window updates when you have signed in."));
@@ -168,7 +177,7 @@ show_problem (TekenSignerPicker *self,
               const char        *message)
 {
   forget_account (self);
-  self->loading = FALSE;
+  set_loading (self, FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->holder_row), _("Certificate Not Available"));
   adw_action_row_set_subtitle (self->holder_row, message);
   gtk_widget_set_visible (self->sign_in_button, FALSE);
@@ -189,9 +198,8 @@ show_holder (TekenSignerPicker      *self,
   const char *cannot_sign = account->cannot_sign_reason;
 
   forget_account (self);
-  self->loading = FALSE;
+  set_loading (self, FALSE);
   self->nik = g_strdup (account->nik);
-  self->email = g_strdup (account->email);
   self->holder_name = g_strdup (certificate->common_name != NULL ? certificate->common_name : account->name);
   self->status = g_strdup (certificate->status != NULL ? certificate->status : account->status);
   self->otp_enabled = certificate->signing_otp_enabled;
@@ -222,9 +230,9 @@ show_holder (TekenSignerPicker      *self,
     /* Translators: the status in words, then BSrE's word for it */
     status_text = g_strdup_printf (_("%s (%s)"), described.title, self->status);
   else
-    /* Translators: the status in words, BSrE's word, what it means, what to do */
-    status_text = g_strdup_printf (_("%s (%s). %s %s"), described.title, self->status,
-                                   described.meaning, described.next_step);
+    /* Translators: the status in words, BSrE's word, what to do (the
+     * meaning is left out: it repeats what to do) */
+    status_text = g_strdup_printf (_("%s (%s). %s"), described.title, self->status, described.next_step);
   adw_action_row_set_subtitle (self->status_row, status_text);
   gtk_image_set_from_icon_name (self->status_icon, described.icon_name);
   gtk_widget_remove_css_class (GTK_WIDGET (self->status_icon), "success");
@@ -345,7 +353,7 @@ load_account (TekenSignerPicker *self)
       return;
     }
 
-  self->loading = TRUE;
+  set_loading (self, TRUE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->holder_row), _("Asking the CA…"));
   adw_action_row_set_subtitle (self->holder_row, "");
   gtk_widget_set_visible (self->sign_in_button, FALSE);

@@ -85,6 +85,37 @@ sign_in_budi (TekenCaClient *client)
   g_assert_nonnull (session);
 }
 
+/* A holder with no authenticator signs in for the first time: the CA
+ * hands out its key, and the first code from it finishes the sign-in. */
+static void
+sign_in_first_time (TekenCaClient *client,
+                    const char    *nik,
+                    const char    *password_text)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TekenSecret) password = teken_secret_new (password_text, -1);
+  g_autoptr(TekenCaLoginStep) step = NULL;
+  g_autoptr(TekenCaSession) session = NULL;
+  g_autoptr(TekenSecret) code_secret = NULL;
+  g_autofree char *code = NULL;
+
+  teken_ca_client_login_async (client, nik, password, NULL, got_result, &result);
+  teken_ui_test_wait_until (has_result, &result, "the password step");
+  step = teken_ca_client_login_finish (client, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (step->next, ==, TEKEN_CA_LOGIN_NEXT_TOTP_SETUP);
+  g_clear_object (&result);
+
+  code = teken_totp_code (teken_secret_get_text (step->totp_secret), g_get_real_time () / G_USEC_PER_SEC, &error);
+  g_assert_no_error (error);
+  code_secret = teken_secret_new (code, -1);
+  teken_ca_client_login_totp_async (client, step, code_secret, "Ponsel uji", NULL, got_result, &result);
+  teken_ui_test_wait_until (has_result, &result, "the code step");
+  session = teken_ca_client_login_totp_finish (client, result, &error);
+  g_assert_no_error (error);
+}
+
 static gboolean
 picker_has_holder (gpointer data)
 {
@@ -445,6 +476,16 @@ signed_cb (TekenSignDialog *dialog,
   signing->output = g_object_ref (output);
 }
 
+/* Lets the stack's slide between pages finish before a screenshot. */
+static void
+settle (void)
+{
+  gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+}
+
 static void
 type_passphrase (TekenSignDialog *dialog,
                  const char      *passphrase)
@@ -512,6 +553,7 @@ test_dialog_signs_at_the_ca (void)
   g_assert_nonnull (strstr (error_text (dialog), "tries left before your signing key is locked"));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_row (GTK_WIDGET (dialog), "Passphrase"))), ==, "");
   g_assert_false (g_file_test (expected, G_FILE_TEST_EXISTS));
+  settle ();
   teken_test_save_screenshot (GTK_WIDGET (dialog), "sign-remote-wrong-passphrase");
 
   /* Cancel while the CA is asked: back to the details, nothing saved. */
@@ -646,6 +688,151 @@ test_picker_emailed_code (void)
   gtk_window_destroy (window);
 }
 
+/* A certificate the agency verifier suspended: said so, with the way on,
+ * and no signer. */
+static void
+test_picker_suspended (void)
+{
+  g_autoptr(TekenCaClient) client = new_client ();
+  TekenSignerPicker *picker = teken_signer_picker_new (client);
+  GtkWindow *window = show_in_window (GTK_WIDGET (picker));
+  const char *argv[] = { g_getenv ("TEKEN_CA_BIN"), "admin", ca->data_dir, "suspend", TEKEN_TEST_BUDI_NIK,
+                         "--note", "Cuti di luar tanggungan negara", NULL };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *output = NULL;
+  int status;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &output, NULL,
+                               &status, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (status, ==, 0);
+
+  sign_in_budi (client);
+  teken_ui_test_wait_until (picker_has_holder, picker, "the holder");
+  g_assert_cmpstr (teken_signer_picker_get_certificate_status (picker), ==, "SUSPEND");
+  g_assert_nonnull (teken_test_find_label (GTK_WIDGET (picker), "(SUSPEND)"));
+  g_assert_nonnull (teken_test_find_label (GTK_WIDGET (picker), "Open My Certificate"));
+  g_assert_null (find_row (GTK_WIDGET (picker), "Passphrase"));
+  g_assert_false (teken_signer_picker_get_ready (picker));
+  teken_test_save_screenshot (GTK_WIDGET (window), "signer-picker-suspended");
+
+  teken_signer_picker_create_signer_async (picker, NULL, got_result, &result);
+  teken_ui_test_wait_until (has_result, &result, "the refusal");
+  g_assert_null (teken_signer_picker_create_signer_finish (picker, result, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "Open My Certificate"));
+
+  gtk_window_destroy (window);
+}
+
+/* Five wrong passphrases lock the key at the CA: the dialog goes back to
+ * who signs, which says the key is locked and what to do. */
+static void
+test_dialog_key_locked (void)
+{
+  g_autoptr(TekenApplication) app = teken_ui_test_create_application ();
+  g_autofree char *fixture = teken_ui_test_fixture ("hand-minimal.pdf");
+  g_autofree char *path = copy_to_work_dir (fixture);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  TekenWindow *window = teken_ui_test_open (app, file);
+  TekenDocumentView *view = teken_window_get_document_view (window);
+  TekenSignDialog *dialog;
+  TekenSignerPicker *picker;
+  Signing signing = { NULL, NULL };
+
+  sign_in_first_time (teken_application_get_ca_client (app, NULL), TEKEN_TEST_SITI_NIK, TEKEN_TEST_SITI_PASSWORD);
+  gtk_widget_activate_action (GTK_WIDGET (view), "view.sign", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (view), "view.sign-invisibly", NULL);
+  teken_ui_test_wait_until (has_sign_dialog, NULL, "the sign dialog");
+  dialog = g_object_ref (find_sign_dialog ());
+  signing.dialog = dialog;
+  g_signal_connect (dialog, "signed", G_CALLBACK (signed_cb), &signing);
+  picker = teken_sign_dialog_get_picker (dialog);
+  teken_ui_test_wait_until (picker_ready, picker, "Siti's certificate");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "sign.open-certificate", NULL);
+  teken_ui_test_wait_until (dialog_idle, dialog, "the details");
+
+  for (int attempt = 1; attempt <= 5; attempt++)
+    {
+      type_passphrase (dialog, "Salah-Frasa9!");
+      teken_ui_test_wait_until (dialog_can_sign, dialog, "Sign to be on");
+      gtk_widget_activate_action (GTK_WIDGET (dialog), "sign.sign", NULL);
+      teken_ui_test_wait_until (signing_over, &signing, "the CA's answer");
+      g_assert_null (signing.output);
+      g_test_message ("try %d: %s", attempt, error_text (dialog));
+      if (attempt == 4)
+        g_assert_nonnull (strstr (error_text (dialog), "1 try left"));
+    }
+
+  g_assert_nonnull (strstr (error_text (dialog), "Your signing key is locked"));
+  g_assert_nonnull (strstr (error_text (dialog), "Reset the passphrase in My Certificate"));
+  /* Back on the first page, which asks the CA again and shows the lock. */
+  teken_ui_test_wait_until (picker_has_holder, picker, "the holder again");
+  g_assert_false (teken_signer_picker_get_ready (picker));
+  g_assert_nonnull (teken_test_find_label (GTK_WIDGET (dialog), "Open My Certificate"));
+  settle ();
+  teken_test_save_screenshot (GTK_WIDGET (dialog), "sign-remote-key-locked");
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_object_unref (dialog);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The CA gone while signing: nothing signed, what to check, the details
+ * kept. Then the server's own output: no passphrase in it. */
+static void
+test_dialog_no_network (void)
+{
+  g_autoptr(TekenApplication) app = teken_ui_test_create_application ();
+  g_autofree char *fixture = teken_ui_test_fixture ("hand-minimal.pdf");
+  g_autofree char *path = copy_to_work_dir (fixture);
+  g_autofree char *expected = g_build_filename (work_dir, "hand-minimal_signed.pdf", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  TekenWindow *window = teken_ui_test_open (app, file);
+  TekenDocumentView *view = teken_window_get_document_view (window);
+  TekenSignDialog *dialog;
+  Signing signing = { NULL, NULL };
+  g_autofree char *log = NULL;
+
+  g_unlink (expected);
+  sign_in_first_time (teken_application_get_ca_client (app, NULL), TEKEN_TEST_DEWI_NIK, TEKEN_TEST_DEWI_PASSWORD);
+  gtk_widget_activate_action (GTK_WIDGET (view), "view.sign", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (view), "view.place", "s", "first-top-right");
+  teken_ui_test_wait_until (has_sign_dialog, NULL, "the sign dialog");
+  dialog = g_object_ref (find_sign_dialog ());
+  signing.dialog = dialog;
+  g_signal_connect (dialog, "signed", G_CALLBACK (signed_cb), &signing);
+  teken_ui_test_wait_until (picker_ready, teken_sign_dialog_get_picker (dialog), "Dewi's certificate");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "sign.open-certificate", NULL);
+  teken_ui_test_wait_until (dialog_idle, dialog, "the details");
+  gtk_editable_set_text (GTK_EDITABLE (find_row (GTK_WIDGET (dialog), "Reason")), "Mengetahui");
+
+  log = teken_test_ca_stop (ca);
+  type_passphrase (dialog, TEKEN_TEST_DEWI_PASSPHRASE);
+  teken_ui_test_wait_until (dialog_can_sign, dialog, "Sign to be on");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "sign.sign", NULL);
+  teken_ui_test_wait_until (signing_over, &signing, "the network error");
+  g_test_message ("no network: %s", error_text (dialog));
+  g_assert_null (signing.output);
+  g_assert_true (g_str_has_prefix (error_text (dialog), "Nothing was signed. The CA server at "));
+  /* Still on the details, as typed, ready for another try. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_row (GTK_WIDGET (dialog), "Reason"))), ==, "Mengetahui");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_row (GTK_WIDGET (dialog), "Passphrase"))), ==, "");
+  g_assert_false (g_file_test (expected, G_FILE_TEST_EXISTS));
+  settle ();
+  teken_test_save_screenshot (GTK_WIDGET (dialog), "sign-remote-no-network");
+
+  /* Every passphrase typed in this run went to the server: none in its output. */
+  g_assert_null (strstr (log, TEKEN_TEST_BUDI_PASSPHRASE));
+  g_assert_null (strstr (log, TEKEN_TEST_DEWI_PASSPHRASE));
+  g_assert_null (strstr (log, "Salah-Frasa9!"));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  g_object_unref (dialog);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -675,6 +862,11 @@ main (int   argc,
   g_test_add_func ("/signer-picker/dialog-signs-at-the-ca", test_dialog_signs_at_the_ca);
   /* Last: it leaves signing by e-mailed code enabled for Budi. */
   g_test_add_func ("/signer-picker/emailed-code", test_picker_emailed_code);
+  g_test_add_func ("/signer-picker/dialog-key-locked", test_dialog_key_locked);
+  /* Near the end: Budi stays suspended. */
+  g_test_add_func ("/signer-picker/suspended", test_picker_suspended);
+  /* Last: it stops the server. */
+  g_test_add_func ("/signer-picker/dialog-no-network", test_dialog_no_network);
 
   status = g_test_run ();
 
