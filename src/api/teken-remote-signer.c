@@ -126,6 +126,12 @@ send_digests (TekenRemoteSigner   *self,
               GHashTable          *digests,
               GTask               *task)
 {
+  if (self->secret == NULL)
+    {
+      g_task_return_new_error (task, TEKEN_SIGNER_ERROR, TEKEN_SIGNER_ERROR_WRONG_PASSWORD,
+                               _("Enter your passphrase to sign."));
+      return;
+    }
   g_task_set_task_data (task, g_hash_table_ref (digests), (GDestroyNotify) g_hash_table_unref);
   teken_ca_client_sign_hash_async (self->client, self->nik, NULL,
                                    self->kind == TEKEN_REMOTE_SIGNER_PASSPHRASE ? self->secret : NULL,
@@ -237,7 +243,9 @@ teken_remote_signer_init (TekenRemoteSigner *self)
  * @client: the CA client, with client credentials or a holder session
  * @nik: the holder's NIK
  * @kind: what @secret is
- * @secret: the passphrase or signing OTP; the signer keeps a reference
+ * @secret: (nullable): the passphrase or signing OTP; the signer keeps a
+ *   reference. %NULL when it is asked later, at signing time: set it then
+ *   with teken_remote_signer_set_credential()
  * @certificate: the holder's current certificate, DER
  *
  * For a caller that has the certificate already; otherwise use
@@ -256,14 +264,13 @@ teken_remote_signer_new (TekenCaClient               *client,
 
   g_return_val_if_fail (TEKEN_IS_CA_CLIENT (client), NULL);
   g_return_val_if_fail (nik != NULL, NULL);
-  g_return_val_if_fail (secret != NULL, NULL);
   g_return_val_if_fail (certificate != NULL, NULL);
 
   self = g_object_new (TEKEN_TYPE_REMOTE_SIGNER, NULL);
   self->client = g_object_ref (client);
   self->nik = g_strdup (nik);
   self->kind = kind;
-  self->secret = teken_secret_ref (secret);
+  self->secret = secret != NULL ? teken_secret_ref (secret) : NULL;
   self->certificate = g_bytes_ref (certificate);
   self->chain = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   g_ptr_array_add (self->chain, g_bytes_ref (certificate));
@@ -339,7 +346,8 @@ certificate_fetched_cb (GObject      *source,
  * @client: the CA client, with client credentials or a holder session
  * @nik: the holder's NIK
  * @kind: what @secret is
- * @secret: the passphrase or signing OTP; the signer keeps a reference
+ * @secret: (nullable): the passphrase or signing OTP, as for
+ *   teken_remote_signer_new()
  * @cancellable: (nullable): a #GCancellable
  * @callback: called when the signer is ready
  * @user_data: data for @callback
@@ -361,7 +369,6 @@ teken_remote_signer_new_async (TekenCaClient               *client,
 
   g_return_if_fail (TEKEN_IS_CA_CLIENT (client));
   g_return_if_fail (nik != NULL);
-  g_return_if_fail (secret != NULL);
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, teken_remote_signer_new_async);
@@ -369,7 +376,7 @@ teken_remote_signer_new_async (TekenCaClient               *client,
   data->client = g_object_ref (client);
   data->nik = g_strdup (nik);
   data->kind = kind;
-  data->secret = teken_secret_ref (secret);
+  data->secret = secret != NULL ? teken_secret_ref (secret) : NULL;
   g_task_set_task_data (task, data, (GDestroyNotify) new_data_free);
 
   if (teken_ca_client_has_client_credentials (client))
@@ -392,6 +399,26 @@ teken_remote_signer_new_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * teken_remote_signer_set_credential:
+ * @kind: what @secret is
+ * @secret: (nullable): the passphrase or signing OTP; %NULL forgets it
+ *
+ * For a signer made before the holder typed the passphrase: the preview
+ * needs the certificate, the CA needs the passphrase only to sign.
+ */
+void
+teken_remote_signer_set_credential (TekenRemoteSigner           *self,
+                                    TekenRemoteSignerCredential  kind,
+                                    TekenSecret                 *secret)
+{
+  g_return_if_fail (TEKEN_IS_REMOTE_SIGNER (self));
+
+  g_clear_pointer (&self->secret, teken_secret_unref);
+  self->kind = kind;
+  self->secret = secret != NULL ? teken_secret_ref (secret) : NULL;
 }
 
 const char *

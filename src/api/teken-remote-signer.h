@@ -38,6 +38,9 @@ void               teken_remote_signer_new_async          (TekenCaClient        
 TekenRemoteSigner *teken_remote_signer_new_finish         (GAsyncResult                 *result,
                                                           GError                      **error);
 
+void               teken_remote_signer_set_credential     (TekenRemoteSigner            *self,
+                                                          TekenRemoteSignerCredential   kind,
+                                                          TekenSecret                  *secret);
 const char        *teken_remote_signer_get_level          (TekenRemoteSigner            *self);
 void               teken_remote_signer_set_level          (TekenRemoteSigner            *self,
                                                           const char                   *level);

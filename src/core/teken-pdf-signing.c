@@ -18,6 +18,10 @@
  *
  * Memory stays flat whatever the file size, the original is only read, and
  * a failure at any step removes the temporary file.
+ *
+ * Steps 1-2 (teken_pdf_sign_prepare()) and 3 (teken_pdf_sign_complete())
+ * are also public on their own, so that a batch can prepare every document,
+ * send all the digests to the CA at once, then complete each.
  */
 
 #include "config.h"
@@ -782,16 +786,6 @@ fail:
 }
 
 /**
- * teken_pdf_sign:
- * @document: the document to sign; its file is only read
- * @output_path: where to save the signed document; must not exist yet
- *
- * Signs @document into a new file. Blocks: call it from a worker thread
- * in the UI. On failure nothing is left at @output_path or beside it.
- *
- * Returns: %TRUE when @output_path holds the signed document
- */
-/**
  * teken_pdf_sign_preview:
  * @document: the document to sign
  * @options: where and how, as for teken_pdf_sign()
@@ -829,54 +823,85 @@ teken_pdf_sign_preview (TekenPdfDocument           *document,
   return g_bytes_ref (prepared.update);
 }
 
-gboolean
-teken_pdf_sign (TekenPdfDocument           *document,
-                const char                 *output_path,
-                const TekenPdfSignOptions  *options,
-                TekenSigner                *signer,
-                GCancellable               *cancellable,
-                GError                    **error)
+struct _TekenPdfPreparedSignature
 {
-  g_auto(Prepared) prepared = { 0 };
+  Prepared  prepared;
+  GBytes   *certificate;
+  GBytes   *digest;
+  char     *output_path;
+  char     *display_name;
+  char     *temporary;   /* NULL once linked or removed */
+};
+
+/**
+ * teken_pdf_sign_prepare:
+ * @document: the document to sign; its file is only read
+ * @output_path: where the signed document will go; must not exist yet
+ * @options: where and how
+ * @signer: whose certificate names the signature; not asked to sign
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * The first half of teken_pdf_sign(): writes @document and the update with
+ * its placeholder into a temporary file beside @output_path, hashing it, so
+ * that the digest can go to a signer with others (a batch sends them all in
+ * one request). Nothing is at @output_path yet. Blocks.
+ *
+ * Returns: (transfer full): the prepared signature, or %NULL with @error
+ *   set and no file left
+ */
+TekenPdfPreparedSignature *
+teken_pdf_sign_prepare (TekenPdfDocument           *document,
+                        const char                 *output_path,
+                        const TekenPdfSignOptions  *options,
+                        TekenSigner                *signer,
+                        GCancellable               *cancellable,
+                        GError                    **error)
+{
+  g_autoptr(TekenPdfPreparedSignature) self = NULL;
   g_autoptr(GDateTime) now = NULL;
-  g_autoptr(GBytes) digest = NULL;
-  g_autoptr(GBytes) cms = NULL;
-  g_autoptr(GBytes) certificate = NULL;
-  g_autofree char *display_name = g_filename_display_basename (output_path);
-  g_autofree char *directory = g_path_get_dirname (output_path);
-  g_autofree char *basename = g_path_get_basename (output_path);
-  g_autofree char *temporary = NULL;
-  guint8 digest_bytes[32];
+  g_autofree char *directory = NULL;
+  g_autofree char *basename = NULL;
+  guint8 digest[TEKEN_SIGNER_DIGEST_LENGTH];
   goffset byte_range[4];
-  gboolean ok = FALSE;
+  gboolean written;
   int fd;
 
-  g_return_val_if_fail (TEKEN_IS_PDF_DOCUMENT (document), FALSE);
-  g_return_val_if_fail (output_path != NULL, FALSE);
-  g_return_val_if_fail (TEKEN_IS_SIGNER (signer), FALSE);
+  g_return_val_if_fail (TEKEN_IS_PDF_DOCUMENT (document), NULL);
+  g_return_val_if_fail (output_path != NULL, NULL);
+  g_return_val_if_fail (options != NULL, NULL);
+  g_return_val_if_fail (TEKEN_IS_SIGNER (signer), NULL);
+
+  self = g_new0 (TekenPdfPreparedSignature, 1);
+  self->output_path = g_strdup (output_path);
+  self->display_name = g_filename_display_basename (output_path);
+  self->certificate = g_bytes_ref (teken_signer_get_certificate (signer));
 
   if (g_file_test (output_path, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, TEKEN_PDF_ERROR, TEKEN_PDF_ERROR_IO,
-                   _("“%s” already exists. Choose another name for the signed document."), display_name);
-      return FALSE;
+                   _("“%s” already exists. Choose another name for the signed document."), self->display_name);
+      return NULL;
     }
 
   now = options->signing_time ? g_date_time_ref (options->signing_time) : g_date_time_new_now_local ();
-  if (!prepare (document, options, signer, now, &prepared, error))
-    return FALSE;
-  fill_byte_range (&prepared, teken_pdf_document_get_size (document), byte_range);
+  if (!prepare (document, options, signer, now, &self->prepared, error))
+    return NULL;
+  fill_byte_range (&self->prepared, teken_pdf_document_get_size (document), byte_range);
 
-  temporary = g_strdup_printf ("%s/.%s.XXXXXX", directory, basename);
-  fd = g_mkstemp_full (temporary, O_RDWR | O_CLOEXEC, 0666);
+  directory = g_path_get_dirname (output_path);
+  basename = g_path_get_basename (output_path);
+  self->temporary = g_strdup_printf ("%s/.%s.XXXXXX", directory, basename);
+  fd = g_mkstemp_full (self->temporary, O_RDWR | O_CLOEXEC, 0666);
   if (fd < 0)
     {
       int saved_errno = errno;
 
+      g_clear_pointer (&self->temporary, g_free);
       g_set_error (error, TEKEN_PDF_ERROR, TEKEN_PDF_ERROR_IO,
                    _("Could not create the signed document in “%s”: %s"),
                    directory, g_strerror (saved_errno));
-      return FALSE;
+      return NULL;
     }
   /* g_mkstemp_full() creates 0600 whatever the mode; give the document the
    * permissions a new file would have. */
@@ -887,26 +912,286 @@ teken_pdf_sign (TekenPdfDocument           *document,
     fchmod (fd, 0666 & ~mask);
   }
 
-  if (!write_and_hash (document, &prepared, fd, display_name, digest_bytes, cancellable, error))
+  /* The file is closed until completion: a batch of hundreds must not hold
+   * hundreds of descriptors. Freeing @self on failure removes it. */
+  written = write_and_hash (document, &self->prepared, fd, self->display_name, digest, cancellable, error);
+  close (fd);
+  if (!written)
+    return NULL;
+
+  self->digest = g_bytes_new (digest, sizeof digest);
+
+  return g_steal_pointer (&self);
+}
+
+/**
+ * teken_pdf_sign_complete:
+ * @prepared: from teken_pdf_sign_prepare()
+ * @cms: the DER CMS SignedData the signer made over the digest
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * The second half of teken_pdf_sign(): checks @cms (over our digest, by
+ * the certificate the appearance names, fits the placeholder), writes it
+ * into the placeholder, reads the file back with our own verifier, and
+ * links it into place, never over an existing file. Blocks. Whatever the
+ * outcome the temporary file is gone afterwards; call it once.
+ *
+ * Returns: %TRUE when the output path holds the signed document
+ */
+gboolean
+teken_pdf_sign_complete (TekenPdfPreparedSignature  *prepared,
+                         GBytes                     *cms,
+                         GCancellable               *cancellable,
+                         GError                    **error)
+{
+  gboolean ok = FALSE;
+  int fd = -1;
+
+  g_return_val_if_fail (prepared != NULL, FALSE);
+  g_return_val_if_fail (cms != NULL, FALSE);
+  g_return_val_if_fail (prepared->temporary != NULL, FALSE);
+
+  if (!check_cms (cms, prepared->digest, prepared->certificate,
+                  (prepared->prepared.contents_length - 2) / 2, error))
     goto out;
 
-  digest = g_bytes_new (digest_bytes, sizeof digest_bytes);
-  cms = teken_signer_sign_digest (signer, digest, cancellable, error);
-  if (cms == NULL)
-    goto out;
+  fd = g_open (prepared->temporary, O_RDWR | O_CLOEXEC | O_NOFOLLOW, 0);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
 
-  certificate = g_bytes_ref (teken_signer_get_certificate (signer));
-  if (!check_cms (cms, digest, certificate, (prepared.contents_length - 2) / 2, error) ||
-      !write_contents (fd, prepared.contents_offset, cms, display_name, error) ||
-      !check_signed_file (temporary, prepared.field_name, cancellable, error) ||
-      !sync_and_link (fd, temporary, output_path, display_name, error))
+      g_set_error (error, TEKEN_PDF_ERROR, TEKEN_PDF_ERROR_IO,
+                   _("Could not write “%s”: %s"), prepared->display_name, g_strerror (saved_errno));
+      goto out;
+    }
+
+  if (!write_contents (fd, prepared->prepared.contents_offset, cms, prepared->display_name, error) ||
+      !check_signed_file (prepared->temporary, prepared->prepared.field_name, cancellable, error) ||
+      !sync_and_link (fd, prepared->temporary, prepared->output_path, prepared->display_name, error))
     goto out;
 
   ok = TRUE;
 
 out:
-  close (fd);
-  g_unlink (temporary);
+  if (fd >= 0)
+    close (fd);
+  teken_pdf_sign_abandon (prepared);
 
   return ok;
+}
+
+/**
+ * teken_pdf_sign_abandon:
+ * @prepared: from teken_pdf_sign_prepare()
+ *
+ * Removes the temporary file; nothing is signed or saved. Safe to call more
+ * than once and after teken_pdf_sign_complete().
+ */
+void
+teken_pdf_sign_abandon (TekenPdfPreparedSignature *prepared)
+{
+  g_return_if_fail (prepared != NULL);
+
+  if (prepared->temporary != NULL)
+    g_unlink (prepared->temporary);
+  g_clear_pointer (&prepared->temporary, g_free);
+}
+
+/* The SHA-256 of the byte ranges, to be signed. */
+GBytes *
+teken_pdf_prepared_signature_get_digest (TekenPdfPreparedSignature *prepared)
+{
+  g_return_val_if_fail (prepared != NULL, NULL);
+
+  return prepared->digest;
+}
+
+const char *
+teken_pdf_prepared_signature_get_output_path (TekenPdfPreparedSignature *prepared)
+{
+  g_return_val_if_fail (prepared != NULL, NULL);
+
+  return prepared->output_path;
+}
+
+/* Abandons @prepared unless it was completed. */
+void
+teken_pdf_prepared_signature_free (TekenPdfPreparedSignature *prepared)
+{
+  if (prepared == NULL)
+    return;
+
+  teken_pdf_sign_abandon (prepared);
+  prepared_clear (&prepared->prepared);
+  g_clear_pointer (&prepared->certificate, g_bytes_unref);
+  g_clear_pointer (&prepared->digest, g_bytes_unref);
+  g_free (prepared->output_path);
+  g_free (prepared->display_name);
+  g_free (prepared);
+}
+
+/**
+ * teken_pdf_sign:
+ * @document: the document to sign; its file is only read
+ * @output_path: where to save the signed document; must not exist yet
+ *
+ * Signs @document into a new file: teken_pdf_sign_prepare(), the signer,
+ * teken_pdf_sign_complete(). Blocks: call it from a worker thread in the
+ * UI. On failure nothing is left at @output_path or beside it.
+ *
+ * Returns: %TRUE when @output_path holds the signed document
+ */
+gboolean
+teken_pdf_sign (TekenPdfDocument           *document,
+                const char                 *output_path,
+                const TekenPdfSignOptions  *options,
+                TekenSigner                *signer,
+                GCancellable               *cancellable,
+                GError                    **error)
+{
+  g_autoptr(TekenPdfPreparedSignature) prepared = NULL;
+  g_autoptr(GBytes) cms = NULL;
+
+  g_return_val_if_fail (TEKEN_IS_PDF_DOCUMENT (document), FALSE);
+  g_return_val_if_fail (output_path != NULL, FALSE);
+  g_return_val_if_fail (TEKEN_IS_SIGNER (signer), FALSE);
+
+  prepared = teken_pdf_sign_prepare (document, output_path, options, signer, cancellable, error);
+  if (prepared == NULL)
+    return FALSE;
+
+  cms = teken_signer_sign_digest (signer, teken_pdf_prepared_signature_get_digest (prepared), cancellable, error);
+  if (cms == NULL)
+    return FALSE;
+
+  return teken_pdf_sign_complete (prepared, cms, cancellable, error);
+}
+
+/* Placement presets. The names are the document view's view.place targets. */
+
+static const char * const placement_names[] = {
+  [TEKEN_PDF_PLACEMENT_INVISIBLE] = "invisible",
+  [TEKEN_PDF_PLACEMENT_LAST_BOTTOM_RIGHT] = "last-bottom-right",
+  [TEKEN_PDF_PLACEMENT_LAST_BOTTOM_LEFT] = "last-bottom-left",
+  [TEKEN_PDF_PLACEMENT_FIRST_TOP_RIGHT] = "first-top-right",
+  [TEKEN_PDF_PLACEMENT_FIRST_BOTTOM_RIGHT] = "first-bottom-right",
+};
+
+/* Returns: the preset named @name, or %TEKEN_PDF_PLACEMENT_INVISIBLE */
+TekenPdfPlacement
+teken_pdf_placement_from_string (const char *name)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (placement_names); i++)
+    if (g_strcmp0 (name, placement_names[i]) == 0)
+      return i;
+
+  return TEKEN_PDF_PLACEMENT_INVISIBLE;
+}
+
+const char *
+teken_pdf_placement_to_string (TekenPdfPlacement placement)
+{
+  g_return_val_if_fail (placement < G_N_ELEMENTS (placement_names), NULL);
+
+  return placement_names[placement];
+}
+
+/* Returns: the 0-based page @placement puts the signature on */
+guint
+teken_pdf_placement_get_page (TekenPdfPlacement placement,
+                              guint             n_pages)
+{
+  gboolean last = placement == TEKEN_PDF_PLACEMENT_LAST_BOTTOM_RIGHT ||
+                  placement == TEKEN_PDF_PLACEMENT_LAST_BOTTOM_LEFT;
+
+  return last && n_pages > 0 ? n_pages - 1 : 0;
+}
+
+/**
+ * teken_pdf_placement_get_box:
+ * @page_width: of the page as shown (after /Rotate), in points
+ * @page_height: likewise
+ *
+ * The box of the preset on a page of that size: the default box in the
+ * corner, %TEKEN_PDF_SIGNATURE_BOX_MARGIN from the edges, smaller on a
+ * page too small for it. Top-left origin, as the page is shown.
+ */
+void
+teken_pdf_placement_get_box (TekenPdfPlacement  placement,
+                             double             page_width,
+                             double             page_height,
+                             double            *x,
+                             double            *y,
+                             double            *width,
+                             double            *height)
+{
+  double margin = TEKEN_PDF_SIGNATURE_BOX_MARGIN;
+  double w = MIN (TEKEN_PDF_SIGNATURE_BOX_WIDTH, page_width - 2 * margin);
+  double h = MIN (TEKEN_PDF_SIGNATURE_BOX_HEIGHT, page_height - 2 * margin);
+  gboolean left = placement == TEKEN_PDF_PLACEMENT_LAST_BOTTOM_LEFT;
+  gboolean top = placement == TEKEN_PDF_PLACEMENT_FIRST_TOP_RIGHT;
+
+  /* A page narrower than the margins: the box takes what there is. */
+  if (w <= 0)
+    w = MIN (TEKEN_PDF_SIGNATURE_BOX_WIDTH, page_width);
+  if (h <= 0)
+    h = MIN (TEKEN_PDF_SIGNATURE_BOX_HEIGHT, page_height);
+
+  *width = w;
+  *height = h;
+  *x = MAX (left ? margin : page_width - margin - w, 0);
+  *y = MAX (top ? margin : page_height - margin - h, 0);
+  if (*x + w > page_width)
+    *x = MAX (page_width - w, 0);
+  if (*y + h > page_height)
+    *y = MAX (page_height - h, 0);
+}
+
+/**
+ * teken_pdf_sign_options_place:
+ * @options: whose page, visibility and box are set
+ * @document: the document the options are for
+ * @placement: the preset
+ * @error: return location for a #GError
+ *
+ * Resolves @placement on @document's own pages: its first or last page,
+ * that page's size as shown. For a batch, where one rule fits documents of
+ * different lengths, sizes and orientations.
+ *
+ * Returns: %FALSE with @error set when the document has no page
+ */
+gboolean
+teken_pdf_sign_options_place (TekenPdfSignOptions  *options,
+                              TekenPdfDocument     *document,
+                              TekenPdfPlacement     placement,
+                              GError              **error)
+{
+  guint n_pages;
+  double page_width, page_height;
+
+  g_return_val_if_fail (options != NULL, FALSE);
+  g_return_val_if_fail (TEKEN_IS_PDF_DOCUMENT (document), FALSE);
+
+  n_pages = teken_pdf_document_get_n_pages (document);
+  if (n_pages == 0)
+    {
+      g_set_error (error, TEKEN_PDF_ERROR, TEKEN_PDF_ERROR_DAMAGED,
+                   _("“%s” has no pages to sign. Ask the sender for a new copy."),
+                   teken_pdf_document_get_display_name (document));
+      return FALSE;
+    }
+
+  options->page = teken_pdf_placement_get_page (placement, n_pages);
+  options->visible = placement != TEKEN_PDF_PLACEMENT_INVISIBLE;
+  options->x = options->y = options->width = options->height = 0;
+  if (options->visible)
+    {
+      teken_pdf_page_get_display_size (teken_pdf_document_get_page (document, options->page),
+                                       &page_width, &page_height);
+      teken_pdf_placement_get_box (placement, page_width, page_height,
+                                   &options->x, &options->y, &options->width, &options->height);
+    }
+
+  return TRUE;
 }

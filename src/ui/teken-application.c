@@ -11,6 +11,7 @@
 
 #include "teken-account-window.h"
 #include "teken-application.h"
+#include "teken-batch-window.h"
 #include "teken-ca-client.h"
 #include "teken-demo-mailbox.h"
 #include "teken-enroll-window.h"
@@ -194,6 +195,18 @@ server_changed_cb (TekenApplication *self)
   g_clear_object (&self->client);
 }
 
+/* Several documents, one placement rule, one passphrase. */
+static void
+open_batch_window (TekenApplication  *self,
+                   GFile            **files,
+                   guint              n_files)
+{
+  TekenBatchWindow *window = teken_batch_window_new (GTK_APPLICATION (self), GTK_WINDOW (get_window (self)));
+
+  teken_batch_window_add_files (window, files, n_files);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static void
 chooser_responded_cb (GtkNativeDialog  *chooser,
                       int               response,
@@ -213,7 +226,9 @@ chooser_responded_cb (GtkNativeDialog  *chooser,
     {
       TekenWindow *window = get_window (self);
 
-      if (g_object_get_data (G_OBJECT (chooser), "sign"))
+      if (g_object_get_data (G_OBJECT (chooser), "sign") && array->len > 1)
+        open_batch_window (self, (GFile **) array->pdata, array->len);
+      else if (g_object_get_data (G_OBJECT (chooser), "sign"))
         teken_window_sign_file (window, g_ptr_array_index (array, 0));
       else
         {
@@ -241,7 +256,8 @@ choose_documents (TekenApplication *self,
                                          GTK_FILE_CHOOSER_ACTION_OPEN,
                                          _("_Open"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), !sign);
+  /* Several to sign go to batch signing. */
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
   g_object_set_data (G_OBJECT (chooser), "sign", GINT_TO_POINTER (sign));
 
   gtk_file_filter_set_name (pdf, _("PDF Documents"));
@@ -278,7 +294,15 @@ sign_activated_cb (GSimpleAction *action,
                    GVariant      *parameter,
                    gpointer       user_data)
 {
-  choose_documents (user_data, _("Sign a Document"), TRUE);
+  choose_documents (user_data, _("Sign Documents"), TRUE);
+}
+
+static void
+sign_several_activated_cb (GSimpleAction *action,
+                           GVariant      *parameter,
+                           gpointer       user_data)
+{
+  open_batch_window (user_data, NULL, 0);
 }
 
 static void
@@ -294,6 +318,7 @@ static const GActionEntry app_actions[] = {
   { "open", open_activated_cb },
   { "verify", verify_activated_cb },
   { "sign", sign_activated_cb },
+  { "sign-several", sign_several_activated_cb },
   { "quit", quit_activated_cb },
   { "enroll", enroll_activated_cb },
   { "my-certificate", my_certificate_activated_cb },
@@ -465,4 +490,23 @@ teken_application_new (void)
                        "flags", G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", "/io/github/teken/Teken",
                        NULL);
+}
+
+/**
+ * teken_application_get_ca_client:
+ * @error: return location for a #GError
+ *
+ * The CA client every window shares, so that a sign-in in My Certificate
+ * is seen by the sign dialog. Made on first use.
+ *
+ * Returns: (transfer none) (nullable): the client, or %NULL with @error set
+ *   when the server settings are unusable
+ */
+TekenCaClient *
+teken_application_get_ca_client (TekenApplication  *self,
+                                 GError           **error)
+{
+  g_return_val_if_fail (TEKEN_IS_APPLICATION (self), NULL);
+
+  return get_ca_client (self, error);
 }

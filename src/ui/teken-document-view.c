@@ -691,31 +691,26 @@ sign_activated (GtkWidget  *widget,
 }
 
 /* A place for the box without dragging: for keyboards, and the usual
- * corners. 36 pt (half an inch) from the edges. */
+ * corners. The same presets as batch signing (teken-pdf-signing.h). */
 static void
 place_activated (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *parameter)
 {
   TekenDocumentView *self = TEKEN_DOCUMENT_VIEW (widget);
-  const char *where = g_variant_get_string (parameter, NULL);
+  TekenPdfPlacement placement = teken_pdf_placement_from_string (g_variant_get_string (parameter, NULL));
   TekenPageLayout *layout = teken_page_canvas_get_layout (self->canvas);
-  guint page = g_str_has_prefix (where, "last") ? teken_page_canvas_get_n_pages (self->canvas) - 1 : 0;
+  guint page = teken_pdf_placement_get_page (placement, teken_page_canvas_get_n_pages (self->canvas));
   graphene_size_t size;
+  double x, y, width, height;
   graphene_rect_t box;
-  double margin = 36;
 
-  if (layout == NULL)
+  if (layout == NULL || placement == TEKEN_PDF_PLACEMENT_INVISIBLE)
     return;
 
   teken_page_layout_get_page_size (layout, page, &size);
-  graphene_rect_init (&box, 0, 0,
-                      MIN (TEKEN_SIGNATURE_BOX_WIDTH, size.width - 2 * margin),
-                      MIN (TEKEN_SIGNATURE_BOX_HEIGHT, size.height - 2 * margin));
-  box.origin.x = g_str_has_suffix (where, "left") ? margin : size.width - margin - box.size.width;
-  box.origin.y = strstr (where, "top") ? margin : size.height - margin - box.size.height;
-  box.origin.x = MAX (box.origin.x, 0);
-  box.origin.y = MAX (box.origin.y, 0);
+  teken_pdf_placement_get_box (placement, size.width, size.height, &x, &y, &width, &height);
+  graphene_rect_init (&box, x, y, width, height);
 
   teken_page_canvas_set_box (self->canvas, page, &box);
   teken_page_canvas_go_to_page (self->canvas, page);

@@ -10,14 +10,15 @@
 #include <gtk/gtk.h>
 
 #include "teken-page-layout.h"
+#include "teken-pdf-signing.h"
 #include "teken-page-renderer.h"
 
 G_BEGIN_DECLS
 
 /* A signature box placed with a click, and the drag below which a drag
  * counts as a click, in points. */
-#define TEKEN_SIGNATURE_BOX_WIDTH  180.0
-#define TEKEN_SIGNATURE_BOX_HEIGHT  72.0
+#define TEKEN_SIGNATURE_BOX_WIDTH  TEKEN_PDF_SIGNATURE_BOX_WIDTH
+#define TEKEN_SIGNATURE_BOX_HEIGHT TEKEN_PDF_SIGNATURE_BOX_HEIGHT
 #define TEKEN_SIGNATURE_BOX_CLICK    6.0
 
 #define TEKEN_TYPE_PAGE_CANVAS (teken_page_canvas_get_type ())

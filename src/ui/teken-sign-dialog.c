@@ -5,20 +5,23 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-/* Signing one document with a local PKCS#12 certificate: the certificate
- * and its passphrase, then the details of the visible signature with a
- * preview, then the signed copy saved beside the original as
- * NAME_signed.pdf (never over an existing file).
+/* Signing one document: who signs (the holder's BSrE certificate at the
+ * CA, or a PKCS#12 file and its passphrase: TekenSignerPicker), then the
+ * details of the visible signature with a preview, then the signed copy
+ * saved beside the original as NAME_signed.pdf (never over an existing
+ * file). With the BSrE certificate the passphrase is asked on the details
+ * page, at signing time, goes to the CA once and is dropped; signing can
+ * be cancelled while it waits for the CA.
  *
  * The preview is Poppler rendering the original bytes followed by the very
  * update signing will append (teken_pdf_sign_preview()), so what the
  * holder sees is what gets signed. Everything slow -- opening the
  * certificate, reading the document, the preview, signing -- runs on
- * threads. The passphrase lives in a TekenSecret for as long as it takes
- * to open the certificate, and the entry is emptied.
+ * threads. A passphrase lives in a TekenSecret for as long as it takes to
+ * open the certificate or to sign, and the entry is emptied at once.
  *
- * The signer is a TekenSigner: the dialog signs with whatever produces
- * one, and only the first page knows it is a PKCS#12 file.
+ * The signer is a TekenSigner: the dialog signs with whatever the picker
+ * produces.
  */
 
 #include "config.h"
@@ -27,10 +30,12 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "teken-application.h"
 #include "teken-page-renderer.h"
 #include "teken-pdf-signing.h"
-#include "teken-pkcs12-signer.h"
+#include "teken-remote-signer.h"
 #include "teken-sign-dialog.h"
+#include "teken-signer-picker.h"
 
 /* Above this the preview would hold too much of the document in memory;
  * it is skipped, and the box on the page shows where the signature goes. */
@@ -45,7 +50,6 @@ struct _TekenSignDialog
   gboolean           visible;
   guint              page;
   graphene_rect_t    box;
-  GFile             *certificate_file;
   GFile             *image_file;
   GFile             *output;
   TekenSigner       *signer;
@@ -53,6 +57,7 @@ struct _TekenSignDialog
   GBytes            *original;        /* for the preview; NULL when too large */
   GCancellable      *cancellable;
   GCancellable      *preview_cancellable;
+  GCancellable      *sign_cancellable;  /* the signing under way; Cancel stops it */
   guint              preview_source;
   gboolean           busy;
   gboolean           can_sign;
@@ -61,10 +66,11 @@ struct _TekenSignDialog
   GtkStack          *button_stack;
   GtkLabel          *error_label;
   GtkStack          *stack;
-  AdwActionRow      *certificate_row;
-  AdwEntryRow       *passphrase_row;
+  TekenSignerPicker *picker;
+  TekenSigningCredential *credential;
   AdwActionRow      *name_row;
-  AdwComboRow       *role_row;
+  GtkToggleButton   *plh_button;
+  GtkToggleButton   *plt_button;
   AdwEntryRow       *position_row;
   AdwEntryRow       *reason_row;
   AdwEntryRow       *location_row;
@@ -182,15 +188,21 @@ show_page (TekenSignDialog *self,
   set_busy (self, working);
 }
 
+static gboolean
+is_remote (TekenSignDialog *self)
+{
+  return TEKEN_IS_REMOTE_SIGNER (self->signer);
+}
+
 static void
 update_actions (TekenSignDialog *self)
 {
-  const char *passphrase = gtk_editable_get_text (GTK_EDITABLE (self->passphrase_row));
+  gboolean can_sign;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sign.open-certificate",
-                                 self->certificate_file != NULL && passphrase[0] != '\0' && !self->busy);
-  gboolean can_sign = self->signer != NULL && self->document != NULL && !self->busy;
-
+                                 teken_signer_picker_get_ready (self->picker) && !self->busy);
+  can_sign = self->signer != NULL && self->document != NULL && !self->busy &&
+             (!is_remote (self) || teken_signing_credential_get_ready (self->credential));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "sign.sign", can_sign);
   if (self->can_sign != can_sign)
     {
@@ -219,8 +231,8 @@ build_request (TekenSignDialog *self)
   request->options.y = self->box.origin.y;
   request->options.width = self->box.size.width;
   request->options.height = self->box.size.height;
-  request->options.role = adw_combo_row_get_selected (self->role_row) == 1 ? TEKEN_ACTING_ROLE_PLH
-                        : adw_combo_row_get_selected (self->role_row) == 2 ? TEKEN_ACTING_ROLE_PLT
+  request->options.role = gtk_toggle_button_get_active (self->plh_button) ? TEKEN_ACTING_ROLE_PLH
+                        : gtk_toggle_button_get_active (self->plt_button) ? TEKEN_ACTING_ROLE_PLT
                         : TEKEN_ACTING_ROLE_NONE;
   request->options.position = request->position;
   request->options.reason = request->reason;
@@ -462,47 +474,29 @@ details_changed_cb (TekenSignDialog *self)
   queue_preview (self);
 }
 
-/* Step 1: the certificate. */
+/* Step 1: who signs. */
 
 static void
-open_certificate_thread (GTask        *task,
-                         gpointer      source_object,
-                         gpointer      task_data,
-                         GCancellable *cancellable)
-{
-  TekenSecret *passphrase = task_data;
-  GFile *file = g_object_get_data (G_OBJECT (task), "file");
-  g_autofree char *path = g_file_get_path (file);
-  g_autoptr(GError) error = NULL;
-  TekenPkcs12Signer *signer;
-
-  signer = teken_pkcs12_signer_new_from_file (path, passphrase, &error);
-  if (signer == NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
-  else
-    g_task_return_pointer (task, signer, g_object_unref);
-}
-
-static void
-certificate_opened_cb (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
+signer_created_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
 {
   g_autoptr(TekenSigner) signer = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *holder = NULL;
   TekenSignDialog *self;
 
-  signer = g_task_propagate_pointer (G_TASK (result), &error);
+  signer = teken_signer_picker_create_signer_finish (TEKEN_SIGNER_PICKER (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   self = user_data;
   if (signer == NULL)
     {
+      g_autofree char *message = teken_signer_picker_describe_error (error, NULL);
+
       show_page (self, "certificate");
-      show_error (self, error->message);
-      gtk_widget_grab_focus (GTK_WIDGET (self->passphrase_row));
+      show_error (self, message);
       update_actions (self);
       return;
     }
@@ -516,8 +510,10 @@ certificate_opened_cb (GObject      *source,
       return;
     }
 
-  self->signer = g_steal_pointer (&signer);
+  g_set_object (&self->signer, signer);
   adw_action_row_set_subtitle (self->name_row, holder);
+  teken_signer_picker_set_up_credential (self->picker, self->credential);
+  gtk_widget_set_visible (GTK_WIDGET (self->credential), is_remote (self));
   show_error (self, NULL);
   show_page (self, "details");
   update_actions (self);
@@ -530,26 +526,22 @@ open_certificate_activated (GtkWidget  *widget,
                             GVariant   *parameter)
 {
   TekenSignDialog *self = TEKEN_SIGN_DIALOG (widget);
-  g_autoptr(GTask) task = NULL;
-  g_autoptr(TekenSecret) passphrase = NULL;
 
-  if (self->certificate_file == NULL)
+  if (!teken_signer_picker_get_ready (self->picker))
     return;
-
-  passphrase = teken_secret_new (gtk_editable_get_text (GTK_EDITABLE (self->passphrase_row)), -1);
-  gtk_editable_set_text (GTK_EDITABLE (self->passphrase_row), "");
 
   adw_status_page_set_title (self->working_page, _("Opening the Certificate…"));
   adw_status_page_set_description (self->working_page, NULL);
   show_error (self, NULL);
   show_page (self, "working");
   update_actions (self);
+  teken_signer_picker_create_signer_async (self->picker, self->cancellable, signer_created_cb, self);
+}
 
-  task = g_task_new (NULL, self->cancellable, certificate_opened_cb, self);
-  g_task_set_source_tag (task, open_certificate_activated);
-  g_object_set_data_full (G_OBJECT (task), "file", g_object_ref (self->certificate_file), g_object_unref);
-  g_task_set_task_data (task, g_steal_pointer (&passphrase), (GDestroyNotify) teken_secret_unref);
-  g_task_run_in_thread (task, open_certificate_thread);
+static void
+picker_changed_cb (TekenSignDialog *self)
+{
+  update_actions (self);
 }
 
 static void
@@ -561,7 +553,7 @@ passphrase_changed_cb (TekenSignDialog *self)
 static void
 passphrase_activated_cb (TekenSignDialog *self)
 {
-  gtk_widget_activate_action (GTK_WIDGET (self), "sign.open-certificate", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (self), "sign.sign", NULL);
 }
 
 static void
@@ -569,23 +561,15 @@ chooser_responded_cb (GtkNativeDialog *chooser,
                       int              response,
                       TekenSignDialog *self)
 {
-  gboolean image = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (chooser), "image"));
-
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *name = g_file_get_basename (file);
 
-      if (image)
-        {
-          g_autofree char *name = g_file_get_basename (file);
-
-          g_set_object (&self->image_file, file);
-          adw_action_row_set_subtitle (self->image_row, name);
-          gtk_widget_set_visible (self->clear_image_button, TRUE);
-          queue_preview (self);
-        }
-      else
-        teken_sign_dialog_set_certificate (self, file);
+      g_set_object (&self->image_file, file);
+      adw_action_row_set_subtitle (self->image_row, name);
+      gtk_widget_set_visible (self->clear_image_button, TRUE);
+      queue_preview (self);
     }
 
   gtk_native_dialog_destroy (chooser);
@@ -593,49 +577,23 @@ chooser_responded_cb (GtkNativeDialog *chooser,
 }
 
 static void
-choose (TekenSignDialog *self,
-        gboolean         image)
-{
-  GtkFileChooserNative *chooser;
-  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
-
-  chooser = gtk_file_chooser_native_new (image ? _("Choose an Image") : _("Choose Certificate File"),
-                                         GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
-                                         _("_Choose"), _("_Cancel"));
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  if (image)
-    {
-      gtk_file_filter_set_name (filter, _("Images (PNG, JPEG)"));
-      gtk_file_filter_add_mime_type (filter, "image/png");
-      gtk_file_filter_add_mime_type (filter, "image/jpeg");
-    }
-  else
-    {
-      gtk_file_filter_set_name (filter, _("Certificate Files (.p12, .pfx)"));
-      gtk_file_filter_add_suffix (filter, "p12");
-      gtk_file_filter_add_suffix (filter, "pfx");
-      gtk_file_filter_add_mime_type (filter, "application/x-pkcs12");
-    }
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  g_object_set_data (G_OBJECT (chooser), "image", GINT_TO_POINTER (image));
-  g_signal_connect (chooser, "response", G_CALLBACK (chooser_responded_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
-static void
-choose_certificate_activated (GtkWidget  *widget,
-                              const char *action_name,
-                              GVariant   *parameter)
-{
-  choose (TEKEN_SIGN_DIALOG (widget), FALSE);
-}
-
-static void
 choose_image_activated (GtkWidget  *widget,
                         const char *action_name,
                         GVariant   *parameter)
 {
-  choose (TEKEN_SIGN_DIALOG (widget), TRUE);
+  TekenSignDialog *self = TEKEN_SIGN_DIALOG (widget);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = gtk_file_filter_new ();
+
+  chooser = gtk_file_chooser_native_new (_("Choose an Image"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_OPEN,
+                                         _("_Choose"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_filter_set_name (filter, _("Images (PNG, JPEG)"));
+  gtk_file_filter_add_mime_type (filter, "image/png");
+  gtk_file_filter_add_mime_type (filter, "image/jpeg");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_signal_connect (chooser, "response", G_CALLBACK (chooser_responded_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
 static void
@@ -675,24 +633,49 @@ signed_cb (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
+  g_autoptr(TekenSignDialog) self = user_data;
   g_autoptr(GError) error = NULL;
-  TekenSignDialog *self;
-  Request *request;
+  Request *request = g_task_get_task_data (G_TASK (result));
+  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
+  gboolean open_account = FALSE;
+  g_autofree char *message = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error) &&
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
+  if (TEKEN_IS_REMOTE_SIGNER (request->signer))
+    teken_remote_signer_set_credential (TEKEN_REMOTE_SIGNER (request->signer), TEKEN_REMOTE_SIGNER_PASSPHRASE, NULL);
 
-  self = user_data;
-  if (error != NULL)
+
+  /* Stopped, or the dialog closed, while the CA was asked: the holder was
+   * told nothing is saved, so a copy that got signed anyway goes. */
+  if (self->sign_cancellable == NULL || self->sign_cancellable != g_task_get_cancellable (G_TASK (result)))
     {
-      show_page (self, "details");
-      show_error (self, error->message);
+      if (ok)
+        g_unlink (request->output_path);
+      return;
+    }
+  g_clear_object (&self->sign_cancellable);
+
+  if (!ok)
+    {
+      message = teken_signer_picker_describe_error (error, &open_account);
+      if (open_account)
+        {
+          /* The account changed (status, lock, session): the first page
+           * shows it as it is now, with the way on. */
+          g_clear_object (&self->signer);
+          teken_signer_picker_reload (self->picker);
+          show_page (self, "certificate");
+        }
+      else
+        {
+          show_page (self, "details");
+          if (TEKEN_IS_REMOTE_SIGNER (request->signer))
+            teken_signing_credential_focus (self->credential);
+        }
+      show_error (self, message);
       update_actions (self);
       return;
     }
 
-  request = g_task_get_task_data (G_TASK (result));
   self->output = g_file_new_for_path (request->output_path);
   set_busy (self, FALSE);
   g_signal_emit (self, signals[SIGNED], 0, self->output);
@@ -710,7 +693,7 @@ sign_activated (GtkWidget  *widget,
   g_autofree char *description = NULL;
   Request *request;
 
-  if (self->signer == NULL || self->document == NULL)
+  if (!self->can_sign)
     return;
 
   request = build_request (self);
@@ -723,17 +706,52 @@ sign_activated (GtkWidget  *widget,
     }
 
   display_name = g_filename_display_basename (request->output_path);
-  description = g_strdup_printf (_("Saving the signed document as “%s”."), display_name);
+  if (is_remote (self))
+    {
+      TekenRemoteSignerCredential kind;
+      g_autoptr(TekenSecret) secret = teken_signing_credential_take (self->credential, &kind);
+
+      teken_remote_signer_set_credential (TEKEN_REMOTE_SIGNER (self->signer), kind, secret);
+      description = g_strdup_printf (_("Waiting for the CA to sign, then saving the signed document as “%s”."),
+                                     display_name);
+    }
+  else
+    description = g_strdup_printf (_("Saving the signed document as “%s”."), display_name);
+
   adw_status_page_set_title (self->working_page, _("Signing…"));
   adw_status_page_set_description (self->working_page, description);
   show_error (self, NULL);
+  self->sign_cancellable = g_cancellable_new ();
   show_page (self, "working");
   update_actions (self);
 
-  task = g_task_new (NULL, self->cancellable, signed_cb, self);
+  task = g_task_new (NULL, self->sign_cancellable, signed_cb, g_object_ref (self));
   g_task_set_source_tag (task, sign_activated);
+  /* The result decides whether a copy was saved, cancelled or not. */
+  g_task_set_check_cancellable (task, FALSE);
   g_task_set_task_data (task, request, (GDestroyNotify) request_free);
   g_task_run_in_thread (task, sign_thread);
+}
+
+/* Cancel stops a signing under way and stays; otherwise it closes. */
+static void
+cancel_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  TekenSignDialog *self = TEKEN_SIGN_DIALOG (widget);
+
+  if (self->sign_cancellable == NULL)
+    {
+      gtk_window_close (GTK_WINDOW (self));
+      return;
+    }
+
+  g_cancellable_cancel (self->sign_cancellable);
+  g_clear_object (&self->sign_cancellable);
+  show_page (self, "details");
+  show_error (self, _("Signing was cancelled. Nothing was saved; the document is as it was."));
+  update_actions (self);
 }
 
 static void
@@ -743,11 +761,12 @@ teken_sign_dialog_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->preview_cancellable);
+  g_cancellable_cancel (self->sign_cancellable);
+  g_clear_object (&self->sign_cancellable);
   g_clear_handle_id (&self->preview_source, g_source_remove);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->preview_cancellable);
   g_clear_object (&self->document_file);
-  g_clear_object (&self->certificate_file);
   g_clear_object (&self->image_file);
   g_clear_object (&self->output);
   g_clear_object (&self->signer);
@@ -809,10 +828,11 @@ teken_sign_dialog_class_init (TekenSignDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, button_stack);
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, error_label);
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, stack);
-  gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, certificate_row);
-  gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, passphrase_row);
+  gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, picker);
+  gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, credential);
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, name_row);
-  gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, role_row);
+  gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, plh_button);
+  gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, plt_button);
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, position_row);
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, reason_row);
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, location_row);
@@ -829,19 +849,22 @@ teken_sign_dialog_class_init (TekenSignDialogClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, passphrase_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, passphrase_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, details_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, picker_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "sign.open-certificate", NULL, open_certificate_activated);
   gtk_widget_class_install_action (widget_class, "sign.sign", NULL, sign_activated);
-  gtk_widget_class_install_action (widget_class, "sign.choose-certificate", NULL, choose_certificate_activated);
+  gtk_widget_class_install_action (widget_class, "sign.cancel", NULL, cancel_activated);
   gtk_widget_class_install_action (widget_class, "sign.choose-image", NULL, choose_image_activated);
   gtk_widget_class_install_action (widget_class, "sign.clear-image", NULL, clear_image_activated);
 
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "sign.cancel", NULL);
 }
 
 static void
 teken_sign_dialog_init (TekenSignDialog *self)
 {
+  g_type_ensure (TEKEN_TYPE_SIGNER_PICKER);
+  g_type_ensure (TEKEN_TYPE_SIGNING_CREDENTIAL);
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
@@ -869,7 +892,19 @@ teken_sign_dialog_new (GtkWindow             *parent,
 
   self = g_object_new (TEKEN_TYPE_SIGN_DIALOG,
                        "transient-for", parent,
+                       "application", parent != NULL ? gtk_window_get_application (parent) : NULL,
                        NULL);
+  /* The application's CA client: a sign-in in My Certificate shows here. */
+  if (parent != NULL && TEKEN_IS_APPLICATION (gtk_window_get_application (parent)))
+    {
+      g_autoptr(GError) error = NULL;
+      TekenCaClient *client = teken_application_get_ca_client (TEKEN_APPLICATION (gtk_window_get_application (parent)),
+                                                               &error);
+
+      if (client == NULL)
+        g_debug ("No CA client, certificate files only: %s", error->message);
+      teken_signer_picker_set_client (self->picker, client);
+    }
   self->document_file = g_object_ref (document);
   self->page = page;
   self->visible = box != NULL;
@@ -887,19 +922,25 @@ teken_sign_dialog_new (GtkWindow             *parent,
   return self;
 }
 
+/* Signs with the PKCS#12 file @certificate; its passphrase is typed on
+ * the first page. */
 void
 teken_sign_dialog_set_certificate (TekenSignDialog *self,
                                    GFile           *certificate)
 {
-  g_autofree char *name = NULL;
-
   g_return_if_fail (TEKEN_IS_SIGN_DIALOG (self));
   g_return_if_fail (G_IS_FILE (certificate));
 
-  g_set_object (&self->certificate_file, certificate);
-  name = g_file_get_basename (certificate);
-  adw_action_row_set_subtitle (self->certificate_row, name);
-  update_actions (self);
+  teken_signer_picker_set_file (self->picker, certificate);
+}
+
+/* The first page's picker, for tests. */
+TekenSignerPicker *
+teken_sign_dialog_get_picker (TekenSignDialog *self)
+{
+  g_return_val_if_fail (TEKEN_IS_SIGN_DIALOG (self), NULL);
+
+  return self->picker;
 }
 
 /* The signed document, once it is saved. */

@@ -9,6 +9,8 @@
 
 #include <adwaita.h>
 
+#include "teken-signer-picker.h"
+
 G_BEGIN_DECLS
 
 #define TEKEN_TYPE_SIGN_DIALOG (teken_sign_dialog_get_type ())
@@ -21,6 +23,7 @@ TekenSignDialog *teken_sign_dialog_new                (GtkWindow             *pa
                                                        const graphene_rect_t *box);
 void             teken_sign_dialog_set_certificate    (TekenSignDialog       *self,
                                                        GFile                 *certificate);
+TekenSignerPicker *teken_sign_dialog_get_picker      (TekenSignDialog       *self);
 GFile           *teken_sign_dialog_get_output         (TekenSignDialog       *self);
 char            *teken_sign_dialog_choose_output_path (GFile                 *document);
 

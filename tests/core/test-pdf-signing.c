@@ -647,6 +647,212 @@ test_preview_is_what_gets_signed (void)
   g_assert_cmpstr (holder, ==, "Budi Santoso");
 }
 
+/* The first phase alone leaves nothing behind: not the output, not the
+ * temporary file, whether abandoned or just freed. */
+static void
+test_prepare_and_abandon (void)
+{
+  g_autofree char *input = fixture_path ("cairo-a4.pdf");
+  g_autofree char *output = output_path ("abandoned.pdf");
+  g_autoptr(TekenPdfDocument) document = NULL;
+  g_autoptr(TekenSigner) signer = load_signer ("budi");
+  g_autoptr(GError) error = NULL;
+  TekenPdfPreparedSignature *prepared;
+  TekenPdfSignOptions options;
+  g_autoptr(GDir) dir = NULL;
+  const char *name;
+  guint temporaries = 0;
+
+  document = teken_pdf_document_new_for_path (input, &error);
+  g_assert_no_error (error);
+  options_init (&options, TRUE);
+
+  prepared = teken_pdf_sign_prepare (document, output, &options, signer, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (prepared);
+  g_assert_cmpuint (g_bytes_get_size (teken_pdf_prepared_signature_get_digest (prepared)), ==, 32);
+  g_assert_cmpstr (teken_pdf_prepared_signature_get_output_path (prepared), ==, output);
+
+  /* Prepared: the temporary file is there, the output is not. */
+  g_assert_false (g_file_test (output, G_FILE_TEST_EXISTS));
+  dir = g_dir_open (work_dir, 0, NULL);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    temporaries += g_str_has_prefix (name, ".abandoned.pdf.");
+  g_assert_cmpuint (temporaries, ==, 1);
+
+  teken_pdf_sign_abandon (prepared);
+  assert_no_leftovers (output);
+  teken_pdf_sign_abandon (prepared);
+  teken_pdf_prepared_signature_free (prepared);
+  assert_no_leftovers (output);
+
+  /* Freed without a word: abandoned too. */
+  prepared = teken_pdf_sign_prepare (document, output, &options, signer, NULL, &error);
+  g_assert_no_error (error);
+  teken_pdf_prepared_signature_free (prepared);
+  assert_no_leftovers (output);
+
+  /* A request that cannot be prepared leaves nothing either. */
+  options.page = 7;
+  g_assert_null (teken_pdf_sign_prepare (document, output, &options, signer, NULL, &error));
+  g_assert_error (error, TEKEN_PDF_ERROR, TEKEN_PDF_ERROR_INVALID_ARGUMENT);
+  assert_no_leftovers (output);
+}
+
+/* Two documents prepared, their digests signed together, each completed:
+ * what a batch does. A CMS for the other document is refused, and an output
+ * that appeared meanwhile is not overwritten; neither leaves a file. */
+static void
+test_prepare_and_complete (void)
+{
+  g_autofree char *input_a = fixture_path ("cairo-a4.pdf");
+  g_autofree char *input_b = fixture_path ("hand-rotate.pdf");
+  g_autofree char *output_a = output_path ("completed-a.pdf");
+  g_autofree char *output_b = output_path ("completed-b.pdf");
+  g_autofree char *taken = output_path ("taken.pdf");
+  g_autofree char *swapped = output_path ("swapped.pdf");
+  g_autoptr(TekenPdfDocument) document_a = NULL;
+  g_autoptr(TekenPdfDocument) document_b = NULL;
+  g_autoptr(TekenSigner) signer = load_signer ("budi");
+  g_autoptr(TekenPdfPreparedSignature) a = NULL;
+  g_autoptr(TekenPdfPreparedSignature) b = NULL;
+  g_autoptr(TekenPdfPreparedSignature) c = NULL;
+  g_autoptr(TekenPdfPreparedSignature) d = NULL;
+  g_autoptr(GBytes) cms_a = NULL;
+  g_autoptr(GBytes) cms_b = NULL;
+  g_autoptr(GBytes) cms_c = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *contents = NULL;
+  TekenPdfSignOptions options;
+
+  document_a = teken_pdf_document_new_for_path (input_a, &error);
+  g_assert_no_error (error);
+  document_b = teken_pdf_document_new_for_path (input_b, &error);
+  g_assert_no_error (error);
+  options_init (&options, TRUE);
+
+  a = teken_pdf_sign_prepare (document_a, output_a, &options, signer, NULL, &error);
+  g_assert_no_error (error);
+  b = teken_pdf_sign_prepare (document_b, output_b, &options, signer, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (g_bytes_equal (teken_pdf_prepared_signature_get_digest (a),
+                                 teken_pdf_prepared_signature_get_digest (b)));
+
+  cms_a = teken_signer_sign_digest (signer, teken_pdf_prepared_signature_get_digest (a), NULL, &error);
+  g_assert_no_error (error);
+  cms_b = teken_signer_sign_digest (signer, teken_pdf_prepared_signature_get_digest (b), NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (teken_pdf_sign_complete (b, cms_b, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (teken_pdf_sign_complete (a, cms_a, NULL, &error));
+  g_assert_no_error (error);
+  check_with_tools (output_a, 1);
+  check_with_tools (output_b, 1);
+
+  /* The other document's signature. */
+  c = teken_pdf_sign_prepare (document_a, swapped, &options, signer, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (teken_pdf_sign_complete (c, cms_b, NULL, &error));
+  g_assert_error (error, TEKEN_PDF_ERROR, TEKEN_PDF_ERROR_SIGNATURE);
+  g_assert_nonnull (strstr (error->message, "different content"));
+  g_clear_error (&error);
+  assert_no_leftovers (swapped);
+
+  /* Someone else's file appears at the output while the CA signs. */
+  d = teken_pdf_sign_prepare (document_a, taken, &options, signer, NULL, &error);
+  g_assert_no_error (error);
+  cms_c = teken_signer_sign_digest (signer, teken_pdf_prepared_signature_get_digest (d), NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (taken, "mine", -1, NULL));
+  g_assert_false (teken_pdf_sign_complete (d, cms_c, NULL, &error));
+  g_assert_error (error, TEKEN_PDF_ERROR, TEKEN_PDF_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "already exists"));
+  g_assert_true (g_file_get_contents (taken, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "mine");
+  g_unlink (taken);
+  assert_no_leftovers (taken);
+}
+
+/* The presets on pages of every orientation: the box fits the page as
+ * shown, sits in its corner, and the signature drawn lands inside it. */
+static void
+test_placement (void)
+{
+  static const struct {
+    const char        *name;
+    TekenPdfPlacement  placement;
+  } presets[] = {
+    { "last-bottom-right", TEKEN_PDF_PLACEMENT_LAST_BOTTOM_RIGHT },
+    { "last-bottom-left", TEKEN_PDF_PLACEMENT_LAST_BOTTOM_LEFT },
+    { "first-top-right", TEKEN_PDF_PLACEMENT_FIRST_TOP_RIGHT },
+    { "first-bottom-right", TEKEN_PDF_PLACEMENT_FIRST_BOTTOM_RIGHT },
+  };
+  static const char * const inputs[] = { "hand-rotate.pdf", "mutool-create.pdf", "cairo-a4.pdf" };
+  g_autoptr(GError) error = NULL;
+  TekenPdfSignOptions options;
+  double x, y, width, height;
+
+  g_assert_cmpint (teken_pdf_placement_from_string ("invisible"), ==, TEKEN_PDF_PLACEMENT_INVISIBLE);
+  g_assert_cmpint (teken_pdf_placement_from_string ("nowhere"), ==, TEKEN_PDF_PLACEMENT_INVISIBLE);
+  g_assert_cmpuint (teken_pdf_placement_get_page (TEKEN_PDF_PLACEMENT_LAST_BOTTOM_LEFT, 5), ==, 4);
+  g_assert_cmpuint (teken_pdf_placement_get_page (TEKEN_PDF_PLACEMENT_FIRST_TOP_RIGHT, 5), ==, 0);
+
+  /* A page smaller than box and margins: the box shrinks to fit. */
+  teken_pdf_placement_get_box (TEKEN_PDF_PLACEMENT_LAST_BOTTOM_RIGHT, 100, 50, &x, &y, &width, &height);
+  g_assert_cmpfloat (x, >=, 0);
+  g_assert_cmpfloat (y, >=, 0);
+  g_assert_cmpfloat (x + width, <=, 100);
+  g_assert_cmpfloat (y + height, <=, 50);
+  g_assert_cmpfloat (width, >, 0);
+  g_assert_cmpfloat (height, >, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (inputs); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (presets); j++)
+      {
+        g_autofree char *input = fixture_path (inputs[i]);
+        g_autofree char *name = g_strdup_printf ("placed-%s-%s", presets[j].name, inputs[i]);
+        g_autofree char *screenshot = g_strdup_printf ("signed-placed-%s-%s", presets[j].name, inputs[i]);
+        g_autofree char *path = output_path (name);
+        g_autoptr(TekenPdfDocument) document = teken_pdf_document_new_for_path (input, &error);
+        g_autoptr(TekenSigner) signer = load_signer ("budi");
+        guint n_pages;
+        double page_width, page_height;
+
+        g_assert_no_error (error);
+        g_assert_cmpint (teken_pdf_placement_from_string (presets[j].name), ==, presets[j].placement);
+        g_assert_cmpstr (teken_pdf_placement_to_string (presets[j].placement), ==, presets[j].name);
+
+        options_init (&options, FALSE);
+        g_assert_true (teken_pdf_sign_options_place (&options, document, presets[j].placement, &error));
+        g_assert_no_error (error);
+        g_assert_true (options.visible);
+        n_pages = teken_pdf_document_get_n_pages (document);
+        g_assert_cmpuint (options.page, ==, g_str_has_prefix (presets[j].name, "last") ? n_pages - 1 : 0);
+
+        teken_pdf_page_get_display_size (teken_pdf_document_get_page (document, options.page),
+                                         &page_width, &page_height);
+        g_assert_cmpfloat (options.width, ==, TEKEN_PDF_SIGNATURE_BOX_WIDTH);
+        g_assert_cmpfloat (options.height, ==, TEKEN_PDF_SIGNATURE_BOX_HEIGHT);
+        g_assert_cmpfloat_with_epsilon (options.y, strstr (presets[j].name, "top") ? 36 : page_height - 36 - options.height, 0.01);
+        g_assert_cmpfloat_with_epsilon (options.x, strstr (presets[j].name, "left") ? 36 : page_width - 36 - options.width, 0.01);
+
+        g_assert_true (teken_pdf_sign (document, path, &options, signer, NULL, &error));
+        g_assert_no_error (error);
+        check_rendering (input, path, &options, screenshot);
+      }
+
+  {
+    g_autofree char *input = fixture_path ("cairo-a4.pdf");
+    g_autoptr(TekenPdfDocument) document = teken_pdf_document_new_for_path (input, &error);
+
+    options_init (&options, TRUE);
+    g_assert_true (teken_pdf_sign_options_place (&options, document, TEKEN_PDF_PLACEMENT_INVISIBLE, &error));
+    g_assert_false (options.visible);
+    g_assert_cmpuint (options.page, ==, 0);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -697,6 +903,9 @@ main (int   argc,
   g_test_add_func ("/pdf-signing/own-verification", test_own_verification_catches_a_bad_signature);
   g_test_add_func ("/pdf-signing/original-untouched", test_original_untouched);
   g_test_add_func ("/pdf-signing/preview", test_preview_is_what_gets_signed);
+  g_test_add_func ("/pdf-signing/prepare-and-abandon", test_prepare_and_abandon);
+  g_test_add_func ("/pdf-signing/prepare-and-complete", test_prepare_and_complete);
+  g_test_add_func ("/pdf-signing/placement", test_placement);
 
   status = g_test_run ();
 

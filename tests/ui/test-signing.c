@@ -175,17 +175,37 @@ find_error_label (GtkWidget *root)
   return NULL;
 }
 
-/* The rows of the details page, by their titles. */
+/* The rows of the dialog, by their titles; hidden ones (the other
+ * source's) are skipped. */
 static GtkWidget *
 find_row (GtkWidget  *root,
           const char *title)
 {
-  if (ADW_IS_PREFERENCES_ROW (root) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
+  if (ADW_IS_PREFERENCES_ROW (root) && gtk_widget_is_visible (root) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
     return root;
 
   for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
     {
       GtkWidget *found = find_row (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* A toggle button of the dialog by its label ("Plh.", "Plt."). */
+static GtkToggleButton *
+find_toggle (GtkWidget  *root,
+             const char *label)
+{
+  if (GTK_IS_TOGGLE_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return GTK_TOGGLE_BUTTON (root);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkToggleButton *found = find_toggle (child, label);
 
       if (found != NULL)
         return found;
@@ -233,7 +253,7 @@ sign_with_dialog (TekenSignDialog *dialog,
   teken_ui_test_wait_until (dialog_idle, dialog, "the certificate to open");
   g_assert_nonnull (teken_test_find_label (GTK_WIDGET (dialog), "Budi Santoso"));
 
-  adw_combo_row_set_selected (ADW_COMBO_ROW (find_row (GTK_WIDGET (dialog), "Acting as")), 2);
+  gtk_toggle_button_set_active (find_toggle (GTK_WIDGET (dialog), "Plt."), TRUE);
   gtk_editable_set_text (GTK_EDITABLE (find_row (GTK_WIDGET (dialog), "Position (jabatan)")), "Kepala Dinas Kominfo");
   gtk_editable_set_text (GTK_EDITABLE (find_row (GTK_WIDGET (dialog), "Reason")), "Persetujuan");
   gtk_editable_set_text (GTK_EDITABLE (find_row (GTK_WIDGET (dialog), "Location")), "Kota Contoh");
