@@ -911,6 +911,8 @@ teken_sign_dialog_new (GtkWindow             *parent,
 
   self = g_object_new (TEKEN_TYPE_SIGN_DIALOG,
                        "transient-for", parent,
+                       "destroy-with-parent", TRUE,
+                       /* For app.my-certificate, which the picker opens. */
                        "application", parent != NULL ? gtk_window_get_application (parent) : NULL,
                        NULL);
   /* The application's CA client: a sign-in in My Certificate shows here. */
