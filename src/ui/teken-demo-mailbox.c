@@ -79,6 +79,12 @@ create_message_row (TekenDemoMailbox *self,
   gtk_widget_set_margin_top (label, 12);
   gtk_widget_set_margin_bottom (label, 12);
   adw_expander_row_add_row (ADW_EXPANDER_ROW (row), label);
+  /* libadwaita 1.2 leaves the focusable rows unnamed: name the message's,
+   * and let the text (selectable, so named by itself) take the focus
+   * instead of the row wrapped around it. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, subject != NULL ? subject : "",
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, to != NULL ? to : "", -1);
+  gtk_widget_set_focusable (gtk_widget_get_parent (label), FALSE);
 
   if (link != NULL)
     {

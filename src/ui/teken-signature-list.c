@@ -56,6 +56,11 @@ create_signature_row (TekenVerificationModel *model,
   gtk_widget_add_css_class (icon, teken_verification_look_to_css_class (teken_verification_model_get_signature_look (model, index)));
   gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL, summary, -1);
   adw_expander_row_add_prefix (ADW_EXPANDER_ROW (row), icon);
+  /* libadwaita 1.2 names only the row's inner header; the row itself is
+   * what takes the focus, so a screen reader would say just "list item". */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  teken_verification_model_get_signer (model, index),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, summary, -1);
 
   for (guint i = 0; i < facts->len; i++)
     adw_expander_row_add_row (ADW_EXPANDER_ROW (row), create_fact_row (g_ptr_array_index (facts, i)));

@@ -15,6 +15,7 @@ import traceback
 TAP = sys.stdout
 sys.stdout = sys.stderr
 
+import pyatspi  # noqa: E402
 from dogtail import config, tree  # noqa: E402
 
 config.logDebugToFile = False
@@ -118,8 +119,49 @@ def click(node):
     node.doActionNamed('click')
 
 
-def screenshot(window_title, name):
-    """Saves the X window titled @window_title as @name.png."""
+# Containers a screen reader passes through; everything else that takes the
+# focus is something a user operates and must have a name.
+CONTAINER_ROLES = {'scroll pane', 'filler', 'panel', 'viewport', 'frame', 'dialog', 'window', 'list', 'table',
+                   'tree table', 'layered pane', 'split pane', 'page tab list', 'tool bar', 'menu bar'}
+
+
+def unnamed_focusable(window):
+    """The focusable widgets under @window (an AT-SPI accessible) that have
+    no accessible name: a screen reader would say only their role."""
+    found = []
+
+    def walk(node, path):
+        for child in node:
+            if child is None:
+                continue
+            role = child.getRoleName()
+            here = path + [role if not child.name else '%s %r' % (role, child.name)]
+            if role not in CONTAINER_ROLES and not (child.name or '').strip() and \
+                    child.getState().contains(pyatspi.STATE_FOCUSABLE):
+                found.append(' > '.join(here[-3:]))
+            walk(child, here)
+
+    walk(window, [])
+    return found
+
+
+def check_accessible_names(window_title):
+    """Fails when a window titled @window_title has an unnamed focusable widget."""
+    for app in tree.root.applications():
+        if app.name != 'teken':
+            continue
+        for window in app.children:
+            if window.name == window_title:
+                unnamed = unnamed_focusable(window)
+                assert not unnamed, 'unnamed focusable widgets in %r: %s' % (window_title, '; '.join(unnamed))
+
+
+def screenshot(window_title, name, ours=True):
+    """Saves the X window titled @window_title as @name.png, after checking
+    that everything in it a user can focus has an accessible name (unless the
+    window is not @ours, like GTK's file chooser)."""
+    if ours:
+        check_accessible_names(window_title)
     os.makedirs(SCREENSHOTS, exist_ok=True)
     info = subprocess.run(['xwininfo', '-name', window_title], capture_output=True, text=True, check=True)
     xid = next(line.split()[3] for line in info.stdout.splitlines() if 'Window id:' in line)

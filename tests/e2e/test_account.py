@@ -39,10 +39,10 @@ SITI = {'nik': '9971014506880002', 'email': 'siti.rahayu@pns.kotacontoh.go.id', 
         'passphrase': 'Frasa-Siti4!'}
 
 
-def screenshot(window_title, name):
+def screenshot(window_title, name, ours=True):
     # Let GTK draw what AT-SPI already reports before the picture is taken.
     time.sleep(0.5)
-    return take_screenshot(window_title, name)
+    return take_screenshot(window_title, name, ours)
 
 
 class Ca:
@@ -563,7 +563,7 @@ def test_download():
                 chooser = wait_for(lambda: app.node.findChild(lambda n: n.name == title, retry=False,
                                                               recursive=False, requireResult=False), title)
                 type_into(chooser, 'Name:', os.path.join(folder, name))
-                screenshot(title, 'e2e-account-' + name.replace('.', '-'))
+                screenshot(title, 'e2e-account-' + name.replace('.', '-'), ours=False)
                 press(chooser, 'Save')
                 path = os.path.join(folder, name)
                 wait_for(lambda: os.path.exists(path) and open(path).read().count('-----END CERTIFICATE-----') == marker,

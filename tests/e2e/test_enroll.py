@@ -18,10 +18,10 @@ from teken_e2e import App, click, find, find_label_containing, run_tests, wait_f
 from teken_e2e import screenshot as take_screenshot  # noqa: E402
 
 
-def screenshot(window_title, name):
+def screenshot(window_title, name, ours=True):
     # Let GTK draw what AT-SPI already reports before the picture is taken.
     time.sleep(0.4)
-    return take_screenshot(window_title, name)
+    return take_screenshot(window_title, name, ours)
 
 CA_BIN = os.environ['TEKEN_CA_BIN']
 SEED = os.environ['TEKEN_CA_SEED']

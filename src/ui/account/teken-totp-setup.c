@@ -229,6 +229,7 @@ teken_totp_setup_show (TekenTotpSetup *self,
   gtk_widget_set_visible (GTK_WIDGET (self->qr_picture), qr != NULL);
   key = teken_totp_format_key (teken_secret_get_text (secret));
   gtk_label_set_label (self->key_label, key);
+  gtk_label_set_selectable (self->key_label, TRUE);
   teken_wipe_string (key);
   /* Translators: %s is the account an authenticator app shows the codes under */
   account_text = g_strdup_printf (_("Account in the app: %s"), account != NULL ? account : "");
@@ -250,6 +251,8 @@ teken_totp_setup_clear (TekenTotpSetup *self)
     return;
   gtk_picture_set_paintable (self->qr_picture, NULL);
   gtk_label_set_label (self->key_label, "");
+  /* Selectable, an empty label would still be a stop for the keyboard. */
+  gtk_label_set_selectable (self->key_label, FALSE);
   gtk_editable_set_text (GTK_EDITABLE (self->code_row), "");
   teken_totp_setup_set_hint (self, NULL, FALSE);
 }

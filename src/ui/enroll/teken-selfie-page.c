@@ -163,7 +163,9 @@ add_hint (TekenSelfiePage *self,
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (hint->label));
 
   hint->row = gtk_list_box_row_new ();
+  /* A hint is read, not operated: no stop for the keyboard on it. */
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (hint->row), FALSE);
+  gtk_widget_set_focusable (hint->row, FALSE);
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (hint->row), box);
   gtk_list_box_append (self->hints, hint->row);
 }
@@ -186,6 +188,7 @@ set_hint (Hint       *hint,
   gtk_widget_add_css_class (GTK_WIDGET (hint->icon),
                             level == HINT_OK ? "success" : level == HINT_PROBLEM ? "warning" : "dim-label");
   gtk_label_set_text (hint->label, text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (hint->row), GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
 }
 
 static void
