@@ -19,6 +19,12 @@ after_paint_cb (GdkFrameClock *frame_clock,
   *painted = TRUE;
 }
 
+static gboolean
+keep_waking (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
 /* Spins the main loop until @widget has been mapped, laid out and painted
  * in a frame that began after this call, so what a test reads or captures
  * is what a user would see. (Not through a GtkWidgetPaintable: creating
@@ -30,6 +36,9 @@ teken_test_wait_until_drawn (GtkWidget *widget)
   GdkFrameClock *frame_clock;
   gboolean painted = FALSE;
   gulong handler;
+  /* A blocking iteration waits for an event; this one comes every 100 ms,
+   * so that the deadline is looked at even when nothing else happens. */
+  guint waker = g_timeout_add (100, keep_waking, NULL);
 
   while (!gtk_widget_get_mapped (widget) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
@@ -43,10 +52,13 @@ teken_test_wait_until_drawn (GtkWidget *widget)
   while (!painted && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
   g_signal_handler_disconnect (frame_clock, handler);
+  g_source_remove (waker);
   g_assert_true (painted);
 
-  /* Let pending work from that frame settle. */
-  while (g_main_context_pending (NULL))
+  /* Let pending work from that frame settle, but not for ever: a window
+   * with work under way (a batch reporting progress) always has some. */
+  deadline = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+  while (g_main_context_pending (NULL) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE);
 }
 

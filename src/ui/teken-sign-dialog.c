@@ -41,6 +41,8 @@
  * it is skipped, and the box on the page shows where the signature goes. */
 #define PREVIEW_MAX_DOCUMENT (64 * 1024 * 1024)
 #define PREVIEW_WIDTH        480.0
+/* Longer than the stack's slide between pages. */
+#define FOCUS_DELAY_MS       400
 
 struct _TekenSignDialog
 {
@@ -59,6 +61,7 @@ struct _TekenSignDialog
   GCancellable      *preview_cancellable;
   GCancellable      *sign_cancellable;  /* the signing under way; Cancel stops it */
   guint              preview_source;
+  guint              focus_source;
   gboolean           busy;
   gboolean           can_sign;
 
@@ -628,6 +631,16 @@ sign_thread (GTask        *task,
     g_task_return_boolean (task, TRUE);
 }
 
+static gboolean
+focus_credential_cb (gpointer user_data)
+{
+  TekenSignDialog *self = user_data;
+
+  self->focus_source = 0;
+  teken_signing_credential_focus (self->credential);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 signed_cb (GObject      *source,
            GAsyncResult *result,
@@ -668,8 +681,13 @@ signed_cb (GObject      *source,
       else
         {
           show_page (self, "details");
+          /* Once the page is laid out with the message above it, so that
+           * the field scrolls into view. */
           if (TEKEN_IS_REMOTE_SIGNER (request->signer))
-            teken_signing_credential_focus (self->credential);
+            {
+              g_clear_handle_id (&self->focus_source, g_source_remove);
+              self->focus_source = g_timeout_add (FOCUS_DELAY_MS, focus_credential_cb, self);
+            }
         }
       show_error (self, message);
       update_actions (self);
@@ -764,6 +782,7 @@ teken_sign_dialog_dispose (GObject *object)
   g_cancellable_cancel (self->sign_cancellable);
   g_clear_object (&self->sign_cancellable);
   g_clear_handle_id (&self->preview_source, g_source_remove);
+  g_clear_handle_id (&self->focus_source, g_source_remove);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->preview_cancellable);
   g_clear_object (&self->document_file);
@@ -892,6 +911,8 @@ teken_sign_dialog_new (GtkWindow             *parent,
 
   self = g_object_new (TEKEN_TYPE_SIGN_DIALOG,
                        "transient-for", parent,
+                       "destroy-with-parent", TRUE,
+                       /* For app.my-certificate, which the picker opens. */
                        "application", parent != NULL ? gtk_window_get_application (parent) : NULL,
                        NULL);
   /* The application's CA client: a sign-in in My Certificate shows here. */

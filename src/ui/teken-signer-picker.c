@@ -847,6 +847,17 @@ teken_signer_picker_get_certificate_status (TekenSignerPicker *self)
   return self->status;
 }
 
+/* How many documents an e-mailed code asked for here is for (docs/api.md
+ * §9.1): batch signing sends them all in one request. */
+void
+teken_signer_picker_set_n_documents (TekenSignerPicker *self,
+                                     guint              n_documents)
+{
+  g_return_if_fail (TEKEN_IS_SIGNER_PICKER (self));
+
+  teken_signing_credential_set_n_documents (self->credential, n_documents);
+}
+
 /**
  * teken_signer_picker_set_up_credential:
  * @credential: a credential widget shown elsewhere, such as at signing time

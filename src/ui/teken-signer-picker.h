@@ -42,6 +42,10 @@ G_DECLARE_FINAL_TYPE (TekenSignerPicker, teken_signer_picker, TEKEN, SIGNER_PICK
  * `ready` says everything needed is there; then
  * teken_signer_picker_create_signer_async() yields the TekenSigner (a
  * TekenRemoteSigner or a TekenPkcs12Signer) and empties the secret fields.
+ * Batch signing: a TekenRemoteSigner signs many digests with one request
+ * and one passphrase (teken_remote_signer_sign_digests_async()); tell the
+ * picker how many first (teken_signer_picker_set_n_documents()) so that an
+ * e-mailed code covers them all.
  */
 TekenSignerPicker *teken_signer_picker_new                  (TekenCaClient        *client);
 void               teken_signer_picker_set_client           (TekenSignerPicker    *self,
@@ -60,6 +64,8 @@ void               teken_signer_picker_set_file             (TekenSignerPicker  
 /* The signed-in holder's name and the certificate's status, or NULL. */
 const char        *teken_signer_picker_get_holder_name      (TekenSignerPicker    *self);
 const char        *teken_signer_picker_get_certificate_status (TekenSignerPicker  *self);
+void               teken_signer_picker_set_n_documents      (TekenSignerPicker    *self,
+                                                             guint                 n_documents);
 void               teken_signer_picker_set_up_credential    (TekenSignerPicker    *self,
                                                              TekenSigningCredential *credential);
 /* Asks the CA again: after an error that may have changed the account. */
