@@ -777,7 +777,7 @@ main (int    argc,
   if (argc >= 2 && g_str_equal (argv[1], "admin"))
     return teken_ca_admin_run (argc - 1, argv + 1);
 
-  g_printerr (_("Usage: teken-ca init DATADIR [--seed FILE]\n"
+  g_printerr (_("Usage: teken-ca init DATADIR [--seed FILE] [--public-url URL]\n"
                 "       teken-ca serve DATADIR [--address 127.0.0.1] [--port 8443]\n"
                 "       teken-ca admin DATADIR COMMAND … (teken-ca admin --help)\n"));
   return 2;

@@ -200,6 +200,7 @@ usage (const char *problem)
     g_printerr ("teken-ca admin: %s\n", problem);
   g_printerr (_("Usage: teken-ca admin DATADIR COMMAND [ARGUMENT] [--as VERIFIER_EMAIL] [--note TEXT]\n"
                 "Commands:\n"
+                "  client add NAME\n"
                 "  verifier add EMAIL --name NAME --agency AGENCY   (password on standard input)\n"
                 "  requests [--state STATE] [--kind KIND]\n"
                 "  request REQUEST_ID\n"

@@ -15,6 +15,7 @@
 #include <json-glib/json-glib.h>
 
 #include "teken-pdf-verifier.h"
+#include "teken-signature-appearance.h"
 #include "teken-verify-command.h"
 
 static const char *
@@ -105,7 +106,16 @@ revocation_in_words (const char *revocation)
 static char *
 format_time (GDateTime *time)
 {
-  return time ? g_date_time_format (time, "%Y-%m-%d %H:%M:%S %:z") : g_strdup (_("unknown"));
+  g_autofree char *text = NULL;
+  g_autofree char *zone = NULL;
+
+  if (time == NULL)
+    return g_strdup (_("unknown"));
+
+  /* In the zone the time was given in, named the Indonesian way. */
+  text = g_date_time_format (time, "%Y-%m-%d %H:%M:%S");
+  zone = teken_time_zone_name (time);
+  return g_strconcat (text, " ", zone, NULL);
 }
 
 static void

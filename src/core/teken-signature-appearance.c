@@ -671,38 +671,51 @@ teken_appearance_text_width (const char          *winansi,
 }
 
 /**
+ * teken_time_zone_name:
+ * @date_time: a time, in the time zone it is shown in
+ *
+ * Names the time zone the way Indonesians do: WIB, WITA or WIT for the
+ * country's three zones, the offset from UTC ("UTC+01:00") for any other.
+ *
+ * Returns: (transfer full): the zone's name
+ */
+char *
+teken_time_zone_name (GDateTime *date_time)
+{
+  GTimeSpan offset;
+  gint64 minutes;
+
+  g_return_val_if_fail (date_time != NULL, NULL);
+
+  offset = g_date_time_get_utc_offset (date_time);
+  if (offset == 7 * G_TIME_SPAN_HOUR)
+    return g_strdup ("WIB");
+  if (offset == 8 * G_TIME_SPAN_HOUR)
+    return g_strdup ("WITA");
+  if (offset == 9 * G_TIME_SPAN_HOUR)
+    return g_strdup ("WIT");
+
+  minutes = ABS (offset) / G_TIME_SPAN_MINUTE;
+  return g_strdup_printf ("UTC%c%02d:%02d", offset < 0 ? '-' : '+',
+                          (int) (minutes / 60), (int) (minutes % 60));
+}
+
+/**
  * teken_appearance_format_time:
  * @date_time: a time, in the time zone it is to be shown in
  *
- * Formats a time the Indonesian way, "22 November 2026, 08:31 WIB", naming
- * the three Indonesian zones by their abbreviation and any other by its
- * offset from UTC.
+ * Formats a time the Indonesian way, "22 November 2026, 08:31 WIB".
  *
  * Returns: (transfer full): the formatted time
  */
 char *
 teken_appearance_format_time (GDateTime *date_time)
 {
-  GTimeSpan offset;
   g_autofree char *zone = NULL;
 
   g_return_val_if_fail (date_time != NULL, NULL);
 
-  offset = g_date_time_get_utc_offset (date_time);
-  if (offset == 7 * G_TIME_SPAN_HOUR)
-    zone = g_strdup ("WIB");
-  else if (offset == 8 * G_TIME_SPAN_HOUR)
-    zone = g_strdup ("WITA");
-  else if (offset == 9 * G_TIME_SPAN_HOUR)
-    zone = g_strdup ("WIT");
-  else
-    {
-      gint64 minutes = ABS (offset) / G_TIME_SPAN_MINUTE;
-
-      zone = g_strdup_printf ("UTC%c%02d:%02d", offset < 0 ? '-' : '+',
-                              (int) (minutes / 60), (int) (minutes % 60));
-    }
-
+  zone = teken_time_zone_name (date_time);
   return g_strdup_printf ("%d %s %d, %02d:%02d %s",
                           g_date_time_get_day_of_month (date_time),
                           month_names[g_date_time_get_month (date_time) - 1],

@@ -48,5 +48,6 @@ GBytes *teken_signature_appearance_build  (const TekenAppearanceSpec  *spec,
                                            double                      width,
                                            double                      height,
                                            GError                    **error);
+char   *teken_time_zone_name              (GDateTime                  *date_time);
 
 G_END_DECLS

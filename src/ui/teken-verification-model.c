@@ -19,6 +19,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "teken-signature-appearance.h"
 #include "teken-verification-model.h"
 
 struct _TekenVerificationModel
@@ -102,9 +103,12 @@ static char *
 format_time (GDateTime *time)
 {
   g_autoptr(GDateTime) local = g_date_time_to_local (time);
-
+  g_autofree char *zone = teken_time_zone_name (local);
   /* Translators: a date and time, see the strftime manual; e.g. 5 March 2026, 14:03:12 */
-  return g_date_time_format (local, _("%-d %B %Y, %H:%M:%S"));
+  g_autofree char *text = g_date_time_format (local, _("%-d %B %Y, %H:%M:%S"));
+
+  /* Translators: a date and time, then its time zone: WIB, WITA, WIT or UTC+01:00 */
+  return g_strdup_printf (C_("time and zone", "%s %s"), text, zone);
 }
 
 static const char *

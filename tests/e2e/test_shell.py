@@ -4,10 +4,13 @@
 # same window in Indonesian.
 
 import os
+import subprocess
 import sys
+import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from teken_e2e import App, click, find, find_label_containing, run_tests, screenshot  # noqa: E402
+from teken_e2e import TEKEN, App, click, find, find_label_containing, run_tests, screenshot  # noqa: E402
 
 
 def test_start_page_and_about():
@@ -20,7 +23,8 @@ def test_start_page_and_about():
         click(find(window, 'push button', 'Main Menu'))
         click(find(app.node, 'menu item', 'About Teken'))
         about = app.window('About Teken')
-        find(about, 'label', '0.1.0')
+        version = subprocess.run([TEKEN, '--version'], capture_output=True, text=True, check=True).stdout.split()[-1]
+        find(about, 'label', version)
         screenshot('About Teken', 'e2e-about')
     finally:
         app.quit()
@@ -50,9 +54,36 @@ def test_indonesian():
         app.quit()
 
 
+def test_dbus_activation():
+    """The desktop starts Teken through D-Bus (DBusActivatable): a bus of
+    the test's own, whose only service is the installed one, starts it on
+    org.freedesktop.Application.Activate."""
+    prefix_share = os.path.join(os.path.dirname(os.path.dirname(TEKEN)), 'share')
+    with tempfile.TemporaryDirectory() as directory:
+        address = 'unix:path=' + os.path.join(directory, 'bus')
+        env = dict(os.environ, XDG_DATA_DIRS=prefix_share, DBUS_SESSION_BUS_ADDRESS=address, NO_AT_BRIDGE='1')
+        bus = subprocess.Popen(['dbus-daemon', '--session', '--nofork', '--address=' + address], env=env)
+        try:
+            wait = time.monotonic() + 10
+            while not os.path.exists(os.path.join(directory, 'bus')) and time.monotonic() < wait:
+                time.sleep(0.1)
+            call = ['gdbus', 'call', '--address', address, '--dest', 'io.github.teken.Teken',
+                    '--object-path', '/io/github/teken/Teken']
+            subprocess.run(call + ['--method', 'org.freedesktop.Application.Activate', '{}'],
+                           env=env, check=True, capture_output=True, timeout=30)
+            info = subprocess.run(['xwininfo', '-root', '-tree'], capture_output=True, text=True, check=True)
+            assert '"Teken"' in info.stdout, 'no Teken window after activation'
+            subprocess.run(call + ['--method', 'org.freedesktop.Application.ActivateAction', 'quit', '[]', '{}'],
+                           env=env, check=True, capture_output=True, timeout=30)
+        finally:
+            bus.terminate()
+            bus.wait(timeout=10)
+
+
 if __name__ == '__main__':
     sys.exit(run_tests([
         test_start_page_and_about,
         test_second_instance_hands_over_documents,
         test_indonesian,
+        test_dbus_activation,
     ]))
