@@ -986,6 +986,7 @@ verify (const char      *path,
   if (document == NULL)
     {
       verifier.report->status = TEKEN_VERIFY_ERROR;
+      verifier.report->encrypted = g_error_matches (error, TEKEN_PDF_ERROR, TEKEN_PDF_ERROR_ENCRYPTED);
       g_ptr_array_add (verifier.report->problems, g_strdup (error->message));
       return verifier.report;
     }

@@ -70,6 +70,7 @@ typedef struct
   TekenVerifyStatus  status;
   GPtrArray         *signatures;    /* TekenSignatureReport, oldest first */
   GPtrArray         *problems;      /* sentences about the file itself */
+  gboolean           encrypted;     /* protected with a password: status is error, nothing was checked */
 } TekenDocumentReport;
 
 const char          *teken_verify_status_to_string   (TekenVerifyStatus    status);

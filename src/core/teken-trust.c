@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "teken-trust.h"
+#include "teken-trust-private.h"
 #include "teken-x509-private.h"
 
 /* How long a CRL or OCSP response without a nextUpdate is taken to be
@@ -106,15 +107,17 @@ G_DEFINE_FINAL_TYPE (TekenTrustStore, teken_trust_store, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (teken-trust-error-quark, teken_trust_error)
 
-/* The Indonesian anchors that documents carry but no system store has. */
-static const char * const default_pins[] = {
-  /* Root CA Indonesia DS G1 */
-  "B5F36672FD7CFD401E01EF640B2FE61F816F32F447B280B76F536244CF42FCDF",
-  /* BSRE CA DS G1, issued by Root CA Indonesia DS G1 */
-  "4A3AB062C4D24F60417FA28F6543AC7151C9F1FDE5817BBE67F49C55CE5FFED5",
-  /* OSD LU Kelas 2, the older self-signed root */
-  "2178095B3CC0F6FACB9E6F07FEECEE6327A89C6681AF43BA95126B68867D02B2",
+const TekenTrustPin teken_trust_pins[] = {
+  { "Root CA Indonesia DS G1",
+    "B5F36672FD7CFD401E01EF640B2FE61F816F32F447B280B76F536244CF42FCDF" },
+  /* issued by Root CA Indonesia DS G1 */
+  { "BSRE CA DS G1",
+    "4A3AB062C4D24F60417FA28F6543AC7151C9F1FDE5817BBE67F49C55CE5FFED5" },
+  /* the older self-signed root */
+  { "OSD LU Kelas 2",
+    "2178095B3CC0F6FACB9E6F07FEECEE6327A89C6681AF43BA95126B68867D02B2" },
 };
+const gsize teken_trust_n_pins = G_N_ELEMENTS (teken_trust_pins);
 
 static void
 clear_chain_error (gpointer data)
@@ -972,8 +975,8 @@ teken_trust_store_add_defaults (TekenTrustStore *self)
   user_dir = g_build_filename (g_get_user_data_dir (), "teken", "trust", NULL);
   teken_trust_store_add_directory (self, user_dir);
 
-  for (gsize i = 0; i < G_N_ELEMENTS (default_pins); i++)
-    teken_trust_store_add_pinned_sha256 (self, default_pins[i]);
+  for (gsize i = 0; i < teken_trust_n_pins; i++)
+    teken_trust_store_add_pinned_sha256 (self, teken_trust_pins[i].sha256);
 }
 
 /**

@@ -17,6 +17,10 @@ G_BEGIN_DECLS
 typedef enum
 {
   TEKEN_TRUST_ERROR_INVALID_FILE,   /* no certificate could be read from a file */
+  TEKEN_TRUST_ERROR_NOT_CA,         /* an anchor to import is not a CA certificate */
+  TEKEN_TRUST_ERROR_NOT_VALID_NOW,  /* an anchor to import has expired or is not valid yet */
+  TEKEN_TRUST_ERROR_ALREADY_TRUSTED,
+  TEKEN_TRUST_ERROR_FAILED,         /* writing or removing an anchor failed */
 } TekenTrustError;
 
 GQuark teken_trust_error_quark (void);

@@ -26,6 +26,7 @@
 #include "teken-page-renderer.h"
 #include "teken-sign-dialog.h"
 #include "teken-signature-list.h"
+#include "teken-thumbnail-list.h"
 
 struct _TekenDocumentView
 {
@@ -36,15 +37,19 @@ struct _TekenDocumentView
   goffset                 revision_length;   /* 0: the whole file */
   char                   *revision_signer;
   GCancellable           *cancellable;
+  GCancellable           *verify_cancellable;
   TekenVerificationModel *verification;
   GError                 *error;
   GError                 *verify_error;
   gboolean                loading;
   gboolean                verifying;
   gboolean                sign_when_loaded;
+  gboolean                unlocking;
+  gboolean                unlocked;          /* opened with a password */
   guint                   header_tick;
 
   /* Template widgets */
+  GtkWidget              *thumbnails_button;
   GtkWidget              *sidebar_button;
   GtkWidget              *sign_button;
   GtkWidget              *placement_bar;
@@ -57,6 +62,11 @@ struct _TekenDocumentView
   GtkStack               *stack;
   GtkSpinner             *loading_spinner;
   AdwStatusPage          *error_page;
+  GtkWidget              *unlock_box;
+  AdwPasswordEntryRow    *password_row;
+  GtkStack               *unlock_stack;
+  GtkSpinner             *unlock_spinner;
+  GtkWidget              *open_another_button;
   GtkWidget              *status_bar;
   GtkStack               *status_icon_stack;
   GtkSpinner             *status_spinner;
@@ -64,6 +74,8 @@ struct _TekenDocumentView
   GtkLabel               *status_title;
   GtkLabel               *status_description;
   GtkWidget              *details_button;
+  AdwFlap                *thumbnail_flap;
+  TekenThumbnailList     *thumbnail_list;
   AdwFlap                *flap;
   TekenSignatureList     *signature_list;
   TekenPageCanvas        *canvas;
@@ -77,6 +89,7 @@ enum {
   PROP_LOADING,
   PROP_VERIFYING,
   PROP_SHOW_SIDEBAR,
+  PROP_SHOW_THUMBNAILS,
   PROP_ZOOM_MODE,
   N_PROPS
 };
@@ -177,6 +190,16 @@ has_signatures (TekenDocumentView *self)
   return self->verification != NULL && teken_verification_model_get_n_signatures (self->verification) > 0;
 }
 
+/* Protected with a password: what Poppler said when opening it, or what
+ * the verifier found (a document with only an owner password opens
+ * without asking). */
+static gboolean
+is_protected (TekenDocumentView *self)
+{
+  return self->unlocked ||
+         (self->verification != NULL && teken_verification_model_get_encrypted (self->verification));
+}
+
 static void
 update_status (TekenDocumentView *self)
 {
@@ -273,6 +296,8 @@ update_page_label (TekenDocumentView *self)
   g_autofree char *of = NULL;
 
   gtk_widget_set_visible (self->page_box, n_pages > 0);
+  gtk_widget_set_visible (self->thumbnails_button, n_pages > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.show-thumbnails", n_pages > 0);
   if (n_pages == 0)
     return;
 
@@ -307,18 +332,56 @@ show_error (TekenDocumentView *self,
   g_clear_error (&self->error);
   self->error = g_error_copy (error);
 
-  if (g_error_matches (error, TEKEN_PAGE_RENDERER_ERROR, TEKEN_PAGE_RENDERER_ERROR_ENCRYPTED))
+  if (g_error_matches (error, TEKEN_PAGE_RENDERER_ERROR, TEKEN_PAGE_RENDERER_ERROR_ENCRYPTED) ||
+      g_error_matches (error, TEKEN_PAGE_RENDERER_ERROR, TEKEN_PAGE_RENDERER_ERROR_WRONG_PASSWORD))
     {
+      gboolean wrong = error->code == TEKEN_PAGE_RENDERER_ERROR_WRONG_PASSWORD;
+
       adw_status_page_set_icon_name (self->error_page, "dialog-password-symbolic");
       adw_status_page_set_title (self->error_page, _("This Document Is Protected"));
+      gtk_widget_set_visible (self->unlock_box, TRUE);
+      gtk_widget_remove_css_class (self->open_another_button, "suggested-action");
+      if (wrong)
+        gtk_widget_add_css_class (GTK_WIDGET (self->password_row), "error");
+      else
+        gtk_widget_remove_css_class (GTK_WIDGET (self->password_row), "error");
+      gtk_widget_grab_focus (GTK_WIDGET (self->password_row));
     }
   else
     {
       adw_status_page_set_icon_name (self->error_page, "dialog-error-symbolic");
       adw_status_page_set_title (self->error_page, _("Cannot Open This Document"));
+      gtk_widget_set_visible (self->unlock_box, FALSE);
+      gtk_widget_add_css_class (self->open_another_button, "suggested-action");
     }
   adw_status_page_set_description (self->error_page, error->message);
   show_page (self, "error");
+}
+
+static void
+set_unlocking (TekenDocumentView *self,
+               gboolean           unlocking)
+{
+  self->unlocking = unlocking;
+  gtk_spinner_set_spinning (self->unlock_spinner, unlocking);
+  gtk_stack_set_visible_child_name (self->unlock_stack, unlocking ? "spinner" : "button");
+  /* Not insensitive: a focused GtkText made insensitive keeps blinking
+   * without focus in GTK 4.8. */
+  gtk_editable_set_editable (GTK_EDITABLE (self->password_row), !unlocking);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.unlock",
+                                 !unlocking && *gtk_editable_get_text (GTK_EDITABLE (self->password_row)) != '\0');
+}
+
+static void
+refuse_signing (TekenDocumentView *self)
+{
+  AdwMessageDialog *dialog;
+
+  dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                                       _("Protected Documents Cannot Be Signed"),
+                                                       _("This document is protected with a password. A signature in it could not be checked by Teken or by others, so Teken does not sign it. Ask the sender for a copy without a password and sign that.")));
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -336,6 +399,11 @@ renderer_loaded_cb (GObject      *source,
 
   self = user_data;
   set_loading (self, FALSE);
+  if (self->unlocking)
+    {
+      set_unlocking (self, FALSE);
+      self->unlocked = renderer != NULL;
+    }
 
   if (renderer == NULL)
     {
@@ -344,7 +412,10 @@ renderer_loaded_cb (GObject      *source,
       return;
     }
 
+  g_clear_error (&self->error);
+  gtk_widget_set_visible (self->unlock_box, FALSE);
   teken_page_canvas_set_renderer (self->canvas, renderer);
+  teken_thumbnail_list_set_renderer (self->thumbnail_list, renderer);
   show_page (self, "document");
   update_page_label (self);
   update_zoom (self);
@@ -353,7 +424,9 @@ renderer_loaded_cb (GObject      *source,
   if (self->sign_when_loaded)
     {
       self->sign_when_loaded = FALSE;
-      if (can_sign (self))
+      if (is_protected (self))
+        refuse_signing (self);
+      else if (can_sign (self))
         teken_page_canvas_set_placing (self->canvas, TRUE);
     }
   update_signing (self);
@@ -490,6 +563,9 @@ reset (TekenDocumentView *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
+  g_cancellable_cancel (self->verify_cancellable);
+  g_clear_object (&self->verify_cancellable);
+  self->verify_cancellable = g_cancellable_new ();
 
   g_clear_object (&self->file);
   g_clear_pointer (&self->revision_signer, g_free);
@@ -500,7 +576,11 @@ reset (TekenDocumentView *self)
   teken_signature_list_set_model (self->signature_list, NULL);
   teken_page_canvas_set_placing (self->canvas, FALSE);
   teken_page_canvas_set_renderer (self->canvas, NULL);
+  teken_thumbnail_list_set_renderer (self->thumbnail_list, NULL);
   adw_flap_set_reveal_flap (self->flap, FALSE);
+  self->unlocked = FALSE;
+  set_unlocking (self, FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
 
   show_page (self, "loading");
   set_loading (self, TRUE);
@@ -537,6 +617,9 @@ update_header_cb (GtkWidget     *widget,
   self->header_tick = 0;
   update_page_label (self);
   update_zoom (self);
+  if (teken_page_canvas_get_n_pages (self->canvas) > 0)
+    teken_thumbnail_list_set_current_page (self->thumbnail_list,
+                                           teken_page_canvas_get_current_page (self->canvas));
 
   return G_SOURCE_REMOVE;
 }
@@ -576,6 +659,54 @@ static void
 flap_revealed_cb (TekenDocumentView *self)
 {
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_SIDEBAR]);
+}
+
+static void
+thumbnail_flap_revealed_cb (TekenDocumentView *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SHOW_THUMBNAILS]);
+}
+
+static void
+thumbnail_selected_cb (TekenDocumentView *self,
+                       guint              page)
+{
+  if (page < teken_page_canvas_get_n_pages (self->canvas))
+    teken_page_canvas_go_to_page (self->canvas, page);
+}
+
+static void
+password_changed_cb (TekenDocumentView *self)
+{
+  gtk_widget_remove_css_class (GTK_WIDGET (self->password_row), "error");
+  set_unlocking (self, self->unlocking);
+}
+
+/* The password goes to the renderer's thread in a TekenSecret, which is
+ * wiped once Poppler has opened the file; the entry is emptied at once. */
+static void
+unlock_activated (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  TekenDocumentView *self = TEKEN_DOCUMENT_VIEW (widget);
+  g_autoptr(TekenSecret) password = NULL;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->password_row));
+
+  if (self->file == NULL || self->unlocking || *text == '\0')
+    return;
+
+  password = teken_secret_new (text, -1);
+  gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
+  set_unlocking (self, TRUE);
+  teken_page_renderer_new_for_file_with_password_async (self->file, password, self->cancellable,
+                                                        renderer_loaded_cb, self);
+}
+
+static void
+password_activated_cb (TekenDocumentView *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "view.unlock", NULL);
 }
 
 static void
@@ -659,6 +790,13 @@ open_sign_dialog (TekenDocumentView     *self,
   teken_page_canvas_set_placing (self->canvas, FALSE);
   update_signing (self);
 
+  /* The verifier may have found the password only after placing began. */
+  if (is_protected (self))
+    {
+      refuse_signing (self);
+      return;
+    }
+
   dialog = teken_sign_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), self->file, page, box);
   g_signal_connect_object (dialog, "signed", G_CALLBACK (sign_dialog_signed_cb), self, 0);
   g_signal_connect_object (dialog, "destroy", G_CALLBACK (sign_dialog_destroyed_cb), self, G_CONNECT_SWAPPED);
@@ -685,6 +823,12 @@ sign_activated (GtkWidget  *widget,
 
   if (!can_sign (self))
     return;
+
+  if (is_protected (self))
+    {
+      refuse_signing (self);
+      return;
+    }
 
   teken_page_canvas_set_placing (self->canvas, TRUE);
   update_signing (self);
@@ -743,6 +887,8 @@ teken_document_view_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->verify_cancellable);
+  g_clear_object (&self->verify_cancellable);
   g_clear_object (&self->file);
   g_clear_object (&self->verification);
   g_clear_pointer (&self->title, g_free);
@@ -777,6 +923,9 @@ teken_document_view_get_property (GObject    *object,
     case PROP_SHOW_SIDEBAR:
       g_value_set_boolean (value, adw_flap_get_reveal_flap (self->flap));
       break;
+    case PROP_SHOW_THUMBNAILS:
+      g_value_set_boolean (value, adw_flap_get_reveal_flap (self->thumbnail_flap));
+      break;
     case PROP_ZOOM_MODE:
       g_value_set_enum (value, teken_page_canvas_get_zoom_mode (self->canvas));
       break;
@@ -797,6 +946,9 @@ teken_document_view_set_property (GObject      *object,
     {
     case PROP_SHOW_SIDEBAR:
       adw_flap_set_reveal_flap (self->flap, g_value_get_boolean (value));
+      break;
+    case PROP_SHOW_THUMBNAILS:
+      adw_flap_set_reveal_flap (self->thumbnail_flap, g_value_get_boolean (value));
       break;
     case PROP_ZOOM_MODE:
       teken_page_canvas_set_zoom_mode (self->canvas, g_value_get_enum (value));
@@ -842,6 +994,9 @@ teken_document_view_class_init (TekenDocumentViewClass *klass)
   properties[PROP_SHOW_SIDEBAR] =
     g_param_spec_boolean ("show-sidebar", NULL, NULL, FALSE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SHOW_THUMBNAILS] =
+    g_param_spec_boolean ("show-thumbnails", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_ZOOM_MODE] =
     g_param_spec_enum ("zoom-mode", NULL, NULL, TEKEN_TYPE_ZOOM_MODE, TEKEN_ZOOM_FIT_WIDTH,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -869,8 +1024,10 @@ teken_document_view_class_init (TekenDocumentViewClass *klass)
 
   g_type_ensure (TEKEN_TYPE_PAGE_CANVAS);
   g_type_ensure (TEKEN_TYPE_SIGNATURE_LIST);
+  g_type_ensure (TEKEN_TYPE_THUMBNAIL_LIST);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/teken/Teken/ui/teken-document-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, thumbnails_button);
   gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, sidebar_button);
   gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, sign_button);
   gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, placement_bar);
@@ -883,6 +1040,11 @@ teken_document_view_class_init (TekenDocumentViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, stack);
   gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, loading_spinner);
   gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, error_page);
+  gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, unlock_box);
+  gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, password_row);
+  gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, unlock_stack);
+  gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, unlock_spinner);
+  gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, open_another_button);
   gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, status_bar);
   gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, status_icon_stack);
   gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, status_spinner);
@@ -890,6 +1052,8 @@ teken_document_view_class_init (TekenDocumentViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, status_title);
   gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, status_description);
   gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, details_button);
+  gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, thumbnail_flap);
+  gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, thumbnail_list);
   gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, flap);
   gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, signature_list);
   gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, canvas);
@@ -898,6 +1062,10 @@ teken_document_view_class_init (TekenDocumentViewClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, scale_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, zoom_mode_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, flap_revealed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, thumbnail_flap_revealed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, thumbnail_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, password_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, password_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, box_placed_cb);
 
   gtk_widget_class_install_action (widget_class, "view.zoom-in", NULL, zoom_in_activated);
@@ -905,6 +1073,8 @@ teken_document_view_class_init (TekenDocumentViewClass *klass)
   gtk_widget_class_install_action (widget_class, "view.zoom-actual-size", NULL, zoom_actual_size_activated);
   gtk_widget_class_install_property_action (widget_class, "view.zoom-mode", "zoom-mode");
   gtk_widget_class_install_property_action (widget_class, "view.show-sidebar", "show-sidebar");
+  gtk_widget_class_install_property_action (widget_class, "view.show-thumbnails", "show-thumbnails");
+  gtk_widget_class_install_action (widget_class, "view.unlock", NULL, unlock_activated);
   gtk_widget_class_install_action (widget_class, "view.show-signatures", NULL, show_signatures_activated);
   gtk_widget_class_install_action (widget_class, "view.show-signed-version", "u", show_signed_version_activated);
   gtk_widget_class_install_action (widget_class, "view.sign", NULL, sign_activated);
@@ -921,6 +1091,7 @@ teken_document_view_init (TekenDocumentView *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
+  self->verify_cancellable = g_cancellable_new ();
 
   /* Zoom keys work wherever the focus is in the window. */
   shortcuts = gtk_shortcut_controller_new ();
@@ -933,12 +1104,14 @@ teken_document_view_init (TekenDocumentView *self)
   add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "<Control>0", "view.zoom-mode", g_variant_new_string ("fit-width"));
   add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "<Control>KP_0", "view.zoom-mode", g_variant_new_string ("fit-width"));
   add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "F9", "view.show-sidebar", NULL);
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "<Control>F9", "view.show-thumbnails", NULL);
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 
   update_page_label (self);
   update_zoom (self);
   update_status (self);
   update_signing (self);
+  set_unlocking (self, FALSE);
 }
 
 GtkWidget *
@@ -967,7 +1140,40 @@ teken_document_view_load_file (TekenDocumentView *self,
   update_status (self);
 
   teken_page_renderer_new_for_file_async (file, self->cancellable, renderer_loaded_cb, self);
-  teken_verification_model_new_async (file, NULL, self->cancellable, verified_cb, self);
+  teken_verification_model_new_async (file, NULL, self->verify_cancellable, verified_cb, self);
+}
+
+/**
+ * teken_document_view_check_again:
+ *
+ * Checks the signatures again, as when the trust anchors changed; the
+ * pages stay as they are. A signed version is read and checked again.
+ */
+void
+teken_document_view_check_again (TekenDocumentView *self)
+{
+  g_return_if_fail (TEKEN_IS_DOCUMENT_VIEW (self));
+
+  if (self->file == NULL)
+    return;
+
+  if (self->revision_length > 0)
+    {
+      g_autoptr(GFile) file = g_object_ref (self->file);
+      g_autofree char *signer = g_strdup (self->revision_signer);
+
+      teken_document_view_load_signed_version (self, file, self->revision_length, signer);
+      return;
+    }
+
+  g_cancellable_cancel (self->verify_cancellable);
+  g_clear_object (&self->verify_cancellable);
+  self->verify_cancellable = g_cancellable_new ();
+  g_clear_error (&self->verify_error);
+
+  set_verifying (self, TRUE);
+  update_status (self);
+  teken_verification_model_new_async (self->file, NULL, self->verify_cancellable, verified_cb, self);
 }
 
 /**
@@ -1065,6 +1271,14 @@ teken_document_view_get_canvas (TekenDocumentView *self)
   return self->canvas;
 }
 
+TekenThumbnailList *
+teken_document_view_get_thumbnail_list (TekenDocumentView *self)
+{
+  g_return_val_if_fail (TEKEN_IS_DOCUMENT_VIEW (self), NULL);
+
+  return self->thumbnail_list;
+}
+
 TekenVerificationModel *
 teken_document_view_get_verification (TekenDocumentView *self)
 {
@@ -1083,7 +1297,9 @@ teken_document_view_sign_when_loaded (TekenDocumentView *self)
 {
   g_return_if_fail (TEKEN_IS_DOCUMENT_VIEW (self));
 
-  if (!self->loading && can_sign (self))
+  if (!self->loading && is_protected (self))
+    refuse_signing (self);
+  else if (!self->loading && can_sign (self))
     {
       teken_page_canvas_set_placing (self->canvas, TRUE);
       update_signing (self);

@@ -10,6 +10,7 @@
 #include <adwaita.h>
 
 #include "teken-page-canvas.h"
+#include "teken-thumbnail-list.h"
 #include "teken-verification-model.h"
 
 G_BEGIN_DECLS
@@ -26,6 +27,7 @@ void                    teken_document_view_load_signed_version   (TekenDocument
                                                                    goffset            length,
                                                                    const char        *signer);
 void                    teken_document_view_sign_when_loaded     (TekenDocumentView *self);
+void                    teken_document_view_check_again           (TekenDocumentView *self);
 GFile                  *teken_document_view_get_file              (TekenDocumentView *self);
 goffset                 teken_document_view_get_signed_version_length (TekenDocumentView *self);
 const char             *teken_document_view_get_title             (TekenDocumentView *self);
@@ -33,6 +35,7 @@ gboolean                teken_document_view_get_loading           (TekenDocument
 gboolean                teken_document_view_get_verifying         (TekenDocumentView *self);
 const GError           *teken_document_view_get_error             (TekenDocumentView *self);
 TekenPageCanvas        *teken_document_view_get_canvas            (TekenDocumentView *self);
+TekenThumbnailList     *teken_document_view_get_thumbnail_list    (TekenDocumentView *self);
 TekenVerificationModel *teken_document_view_get_verification      (TekenDocumentView *self);
 
 G_END_DECLS

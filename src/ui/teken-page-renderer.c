@@ -204,8 +204,9 @@ worker_thread (gpointer data)
 
 typedef struct
 {
-  GFile  *file;
-  GBytes *bytes;
+  GFile       *file;
+  GBytes      *bytes;
+  TekenSecret *password;   /* nullable; wiped when the last reference goes */
 } Source;
 
 static void
@@ -213,15 +214,21 @@ source_free (Source *source)
 {
   g_clear_object (&source->file);
   g_clear_pointer (&source->bytes, g_bytes_unref);
+  g_clear_pointer (&source->password, teken_secret_unref);
   g_free (source);
 }
 
 static GError *
-describe_load_error (const GError *error)
+describe_load_error (const GError *error,
+                     gboolean      had_password)
 {
+  if (g_error_matches (error, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED) && had_password)
+    return g_error_new_literal (TEKEN_PAGE_RENDERER_ERROR, TEKEN_PAGE_RENDERER_ERROR_WRONG_PASSWORD,
+                                _("The password is not right. Check it and try again; passwords are case-sensitive."));
+
   if (g_error_matches (error, POPPLER_ERROR, POPPLER_ERROR_ENCRYPTED))
     return g_error_new_literal (TEKEN_PAGE_RENDERER_ERROR, TEKEN_PAGE_RENDERER_ERROR_ENCRYPTED,
-                                _("This document is protected with a password, and Teken cannot open such documents yet. Ask the sender for a copy without a password."));
+                                _("Enter the document's password to open it. The sender can tell you what it is."));
 
   if (g_error_matches (error, POPPLER_ERROR, POPPLER_ERROR_OPEN_FILE) ||
       error->domain == G_IO_ERROR || error->domain == G_FILE_ERROR)
@@ -242,18 +249,23 @@ load_thread (GTask        *task,
   PopplerDocument *document;    /* poppler-glib 22.12 has no g_autoptr for it */
   g_autoptr(GError) error = NULL;
   g_autoptr(TekenPageRenderer) self = NULL;
+  const char *password = source->password ? teken_secret_get_text (source->password) : NULL;
+  gboolean had_password = password != NULL;
 
+  /* Poppler keeps its own copy of the password while it opens the file;
+   * ours is wiped as soon as the task is done with it. */
   if (source->file != NULL)
-    document = poppler_document_new_from_gfile (source->file, NULL, cancellable, &error);
+    document = poppler_document_new_from_gfile (source->file, password, cancellable, &error);
   else
-    document = poppler_document_new_from_bytes (source->bytes, NULL, &error);
+    document = poppler_document_new_from_bytes (source->bytes, password, &error);
+  g_clear_pointer (&source->password, teken_secret_unref);
 
   if (document == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         g_task_return_error (task, g_steal_pointer (&error));
       else
-        g_task_return_error (task, describe_load_error (error));
+        g_task_return_error (task, describe_load_error (error, had_password));
       return;
     }
 
@@ -343,6 +355,37 @@ teken_page_renderer_new_for_file_async (GFile               *file,
   g_task_set_source_tag (task, teken_page_renderer_new_for_file_async);
   source = g_new0 (Source, 1);
   source->file = g_object_ref (file);
+  g_task_set_task_data (task, source, (GDestroyNotify) source_free);
+  g_task_run_in_thread (task, load_thread);
+}
+
+/**
+ * teken_page_renderer_new_for_file_with_password_async:
+ * @password: the document's user or owner password
+ *
+ * Like teken_page_renderer_new_for_file_async(), for a document protected
+ * with a password. A wrong one fails with
+ * %TEKEN_PAGE_RENDERER_ERROR_WRONG_PASSWORD. The renderer drops its
+ * reference to @password once the document is open.
+ */
+void
+teken_page_renderer_new_for_file_with_password_async (GFile               *file,
+                                                      TekenSecret         *password,
+                                                      GCancellable        *cancellable,
+                                                      GAsyncReadyCallback  callback,
+                                                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  Source *source;
+
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (password != NULL);
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, teken_page_renderer_new_for_file_with_password_async);
+  source = g_new0 (Source, 1);
+  source->file = g_object_ref (file);
+  source->password = teken_secret_ref (password);
   g_task_set_task_data (task, source, (GDestroyNotify) source_free);
   g_task_run_in_thread (task, load_thread);
 }

@@ -9,6 +9,8 @@
 
 #include <gtk/gtk.h>
 
+#include "teken-secret.h"
+
 G_BEGIN_DECLS
 
 #define TEKEN_PAGE_RENDERER_ERROR (teken_page_renderer_error_quark ())
@@ -19,6 +21,7 @@ typedef enum
   TEKEN_PAGE_RENDERER_ERROR_DAMAGED,
   TEKEN_PAGE_RENDERER_ERROR_EMPTY,
   TEKEN_PAGE_RENDERER_ERROR_READ,
+  TEKEN_PAGE_RENDERER_ERROR_WRONG_PASSWORD,
 } TekenPageRendererError;
 
 GQuark teken_page_renderer_error_quark (void);
@@ -28,6 +31,12 @@ GQuark teken_page_renderer_error_quark (void);
 G_DECLARE_FINAL_TYPE (TekenPageRenderer, teken_page_renderer, TEKEN, PAGE_RENDERER, GObject)
 
 void               teken_page_renderer_new_for_file_async  (GFile                *file,
+                                                            GCancellable         *cancellable,
+                                                            GAsyncReadyCallback   callback,
+                                                            gpointer              user_data);
+void               teken_page_renderer_new_for_file_with_password_async
+                                                           (GFile                *file,
+                                                            TekenSecret          *password,
                                                             GCancellable         *cancellable,
                                                             GAsyncReadyCallback   callback,
                                                             gpointer              user_data);

@@ -9,13 +9,16 @@
  * reference CA or an agency's BSrE gateway, by its address and the root
  * its TLS certificate is checked against — and which camera takes the
  * enrollment selfie. Each field is a GSettings key, written when it is
- * valid; the application picks a new server up on its next request. */
+ * valid; the application picks a new server up on its next request. A
+ * second page lists the trust anchors (teken-trust-page.c). */
 
 #include "config.h"
 
 #include <glib/gi18n.h>
 
 #include "teken-preferences-window.h"
+#include "teken-trust-page.h"
+#include "teken-window.h"
 
 struct _TekenPreferencesWindow
 {
@@ -113,6 +116,20 @@ ca_file_clear_clicked_cb (TekenPreferencesWindow *self)
   show_ca_file (self);
 }
 
+/* Signatures are judged against the anchors: check open documents again. */
+static void
+trust_changed_cb (TekenPreferencesWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+  if (app == NULL)
+    return;
+
+  for (GList *l = gtk_application_get_windows (app); l != NULL; l = l->next)
+    if (TEKEN_IS_WINDOW (l->data))
+      teken_document_view_check_again (teken_window_get_document_view (l->data));
+}
+
 static void
 teken_preferences_window_dispose (GObject *object)
 {
@@ -137,6 +154,7 @@ teken_preferences_window_init (TekenPreferencesWindow *self)
   AdwPreferencesGroup *server = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
   AdwPreferencesGroup *camera = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
   GtkWidget *buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *trust;
   g_autofree char *url = NULL;
   g_autofree char *source = NULL;
 
@@ -184,6 +202,10 @@ teken_preferences_window_init (TekenPreferencesWindow *self)
   adw_preferences_page_add (page, server);
   adw_preferences_page_add (page, camera);
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), page);
+
+  trust = teken_trust_page_new ();
+  g_signal_connect_swapped (trust, "changed", G_CALLBACK (trust_changed_cb), self);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), ADW_PREFERENCES_PAGE (trust));
 }
 
 TekenPreferencesWindow *

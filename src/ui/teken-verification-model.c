@@ -328,6 +328,16 @@ teken_verification_model_new_for_report (TekenDocumentReport *report)
   return self;
 }
 
+/* Whether the document is protected with a password, so that its
+ * signatures were not checked. */
+gboolean
+teken_verification_model_get_encrypted (TekenVerificationModel *self)
+{
+  g_return_val_if_fail (TEKEN_IS_VERIFICATION_MODEL (self), FALSE);
+
+  return self->report->encrypted;
+}
+
 const TekenDocumentReport *
 teken_verification_model_get_report (TekenVerificationModel *self)
 {
@@ -349,6 +359,10 @@ teken_verification_model_get_look (TekenVerificationModel *self)
 {
   g_return_val_if_fail (TEKEN_IS_VERIFICATION_MODEL (self), TEKEN_VERIFICATION_LOOK_BAD);
 
+  /* Nothing was checked, so nothing is known to be wrong either. */
+  if (self->report->encrypted)
+    return TEKEN_VERIFICATION_LOOK_WARNING;
+
   return look_for_status (self->report->status);
 }
 
@@ -356,6 +370,9 @@ const char *
 teken_verification_model_get_icon_name (TekenVerificationModel *self)
 {
   g_return_val_if_fail (TEKEN_IS_VERIFICATION_MODEL (self), NULL);
+
+  if (self->report->encrypted)
+    return "dialog-password-symbolic";
 
   return icon_for_status (self->report->status);
 }
@@ -365,6 +382,9 @@ const char *
 teken_verification_model_get_title (TekenVerificationModel *self)
 {
   g_return_val_if_fail (TEKEN_IS_VERIFICATION_MODEL (self), NULL);
+
+  if (self->report->encrypted)
+    return _("Signatures in encrypted documents cannot be checked yet");
 
   switch (self->report->status)
     {
@@ -393,6 +413,10 @@ teken_verification_model_get_description (TekenVerificationModel *self)
   g_return_val_if_fail (TEKEN_IS_VERIFICATION_MODEL (self), NULL);
 
   n = self->report->signatures->len;
+
+  /* The core verifier does not decrypt, so it read no signature at all. */
+  if (self->report->encrypted)
+    return g_strdup (_("Teken does not read signatures inside password-protected documents, so nothing here shows who signed it or whether it changed. To check its signatures, ask the sender for a copy without a password."));
 
   switch (self->report->status)
     {

@@ -43,6 +43,7 @@ TekenVerificationModel *teken_verification_model_new_for_report   (TekenDocument
 
 const TekenDocumentReport *teken_verification_model_get_report    (TekenVerificationModel *self);
 TekenVerifyStatus       teken_verification_model_get_status       (TekenVerificationModel *self);
+gboolean                teken_verification_model_get_encrypted    (TekenVerificationModel *self);
 TekenVerificationLook   teken_verification_model_get_look         (TekenVerificationModel *self);
 const char             *teken_verification_model_get_icon_name    (TekenVerificationModel *self);
 const char             *teken_verification_model_get_title        (TekenVerificationModel *self);

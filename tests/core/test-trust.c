@@ -15,6 +15,7 @@
 #include <openssl/pem.h>
 
 #include "teken-trust.h"
+#include "teken-trust-anchor.h"
 #include "teken-x509-private.h"
 
 #define DAY (24 * 60 * 60)
@@ -732,6 +733,100 @@ test_defaults (void)
   assert_status (result, TEKEN_TRUST_STATUS_TRUSTED, TEKEN_REVOCATION_STATUS_NOT_CHECKED);
 }
 
+static guint
+count_anchors (TekenTrustAnchorSource source)
+{
+  g_autoptr(GPtrArray) anchors = teken_trust_anchor_list_defaults ();
+  guint n = 0;
+
+  for (guint i = 0; i < anchors->len; i++)
+    n += teken_trust_anchor_get_source (g_ptr_array_index (anchors, i)) == source;
+
+  return n;
+}
+
+/* What Preferences lists, imports and removes, and that the store trusts
+ * what was imported. */
+static void
+test_anchors (void)
+{
+  g_autoptr(GPtrArray) anchors = teken_trust_anchor_list_defaults ();
+  g_autoptr(X509) root = teken_test_load_certificate ("root.pem");
+  g_autofree char *scratch = g_build_filename (g_get_tmp_dir (), "root.der", NULL);
+  g_autofree char *person = teken_test_pki_path ("budi.pem");
+  g_autofree char *chain = teken_test_pki_path ("chain.pem");
+  g_autoptr(TekenTrustAnchor) candidate = NULL;
+  g_autoptr(TekenTrustAnchor) imported = NULL;
+  g_autoptr(TekenTrustAnchor) refused = NULL;
+  g_autoptr(TekenTrustStore) store = teken_trust_store_new ();
+  g_autoptr(TekenX509Stack) untrusted = intermediates ();
+  g_autoptr(TekenTrustResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  GString *expected = g_string_new (NULL);
+
+  /* The pinned roots first, by name, with the fingerprints of DESIGN.md. */
+  g_assert_cmpuint (anchors->len, >=, 3);
+  g_assert_cmpint (teken_trust_anchor_get_source (g_ptr_array_index (anchors, 0)), ==, TEKEN_TRUST_ANCHOR_PINNED);
+  g_assert_cmpstr (teken_trust_anchor_get_name (g_ptr_array_index (anchors, 0)), ==, "Root CA Indonesia DS G1");
+  g_assert_cmpstr (teken_trust_anchor_get_fingerprint (g_ptr_array_index (anchors, 0)), ==,
+                   "B5:F3:66:72:FD:7C:FD:40:1E:01:EF:64:0B:2F:E6:1F:81:6F:32:F4:47:B2:80:B7:6F:53:62:44:CF:42:FC:DF");
+  g_assert_null (teken_trust_anchor_get_not_after (g_ptr_array_index (anchors, 0)));
+  g_assert_false (teken_trust_anchor_remove (g_ptr_array_index (anchors, 0), &error));
+  g_assert_error (error, TEKEN_TRUST_ERROR, TEKEN_TRUST_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_anchors (TEKEN_TRUST_ANCHOR_USER), ==, 0);
+
+  /* A DER root: read, checked, imported under its fingerprint. */
+  write_der (root, scratch);
+  candidate = teken_trust_anchor_new_from_file (scratch, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (teken_trust_anchor_get_source (candidate), ==, TEKEN_TRUST_ANCHOR_CANDIDATE);
+  g_assert_cmpstr (teken_trust_anchor_get_name (candidate), ==, "Teken Test Root CA");
+  g_assert_nonnull (strstr (teken_trust_anchor_get_subject (candidate), "CN=Teken Test Root CA"));
+  g_assert_nonnull (teken_trust_anchor_get_not_before (candidate));
+  g_assert_true (X509_digest (root, EVP_sha256 (), digest, &length));
+  for (guint i = 0; i < length; i++)
+    g_string_append_printf (expected, i ? ":%02X" : "%02X", digest[i]);
+  g_assert_cmpstr (teken_trust_anchor_get_fingerprint (candidate), ==, expected->str);
+  g_string_free (expected, TRUE);
+
+  imported = teken_trust_anchor_import (candidate, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (teken_trust_anchor_get_source (imported), ==, TEKEN_TRUST_ANCHOR_USER);
+  g_assert_true (g_file_test (teken_trust_anchor_get_path (imported), G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpuint (count_anchors (TEKEN_TRUST_ANCHOR_USER), ==, 1);
+
+  /* The store trusts it from there. */
+  teken_trust_store_add_defaults (store);
+  result = validate (store, "budi", untrusted, NULL, NULL, NULL, TEKEN_TRUST_PURPOSE_SIGNING, 0);
+  assert_status (result, TEKEN_TRUST_STATUS_TRUSTED, TEKEN_REVOCATION_STATUS_NOT_CHECKED);
+
+  /* Twice is once. */
+  g_assert_null (teken_trust_anchor_import (candidate, &error));
+  g_assert_error (error, TEKEN_TRUST_ERROR, TEKEN_TRUST_ERROR_ALREADY_TRUSTED);
+  g_clear_error (&error);
+
+  /* A person's certificate is no anchor; a chain file is two certificates. */
+  refused = teken_trust_anchor_new_from_file (person, &error);
+  g_assert_no_error (error);
+  g_assert_false (teken_trust_anchor_check_importable (refused, &error));
+  g_assert_error (error, TEKEN_TRUST_ERROR, TEKEN_TRUST_ERROR_NOT_CA);
+  g_clear_error (&error);
+  g_assert_null (teken_trust_anchor_new_from_file (chain, &error));
+  g_assert_error (error, TEKEN_TRUST_ERROR, TEKEN_TRUST_ERROR_INVALID_FILE);
+  g_clear_error (&error);
+  g_assert_null (teken_trust_anchor_new_from_file (scratch + 1, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+
+  g_assert_true (teken_trust_anchor_remove (imported, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_anchors (TEKEN_TRUST_ANCHOR_USER), ==, 0);
+  g_unlink (scratch);
+}
+
 static void
 test_strings (void)
 {
@@ -766,6 +861,7 @@ main (int   argc,
   g_test_add_func ("/trust/directory", test_directory);
   g_test_add_func ("/trust/file", test_file);
   g_test_add_func ("/trust/defaults", test_defaults);
+  g_test_add_func ("/trust/anchors", test_anchors);
   g_test_add_func ("/trust/strings", test_strings);
 
   return g_test_run ();

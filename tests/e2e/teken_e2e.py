@@ -16,7 +16,7 @@ TAP = sys.stdout
 sys.stdout = sys.stderr
 
 import pyatspi  # noqa: E402
-from dogtail import config, tree  # noqa: E402
+from dogtail import config, rawinput, tree  # noqa: E402
 
 config.logDebugToFile = False
 config.searchCutoffCount = 10
@@ -154,6 +154,31 @@ def check_accessible_names(window_title):
             if window.name == window_title:
                 unnamed = unnamed_focusable(window)
                 assert not unnamed, 'unnamed focusable widgets in %r: %s' % (window_title, '; '.join(unnamed))
+
+
+def chooser_location_entry(chooser):
+    """Opens the location entry of GTK's file chooser @chooser by typing "/"
+    (XTest: the chooser has no action for it) and returns the entry, or
+    None. A "/" typed as soon as the chooser shows is sometimes lost,
+    though the X focus is already the chooser's: it is typed again."""
+    def location_entry():
+        for node in chooser.findChildren(lambda n: n.roleName == 'text'):
+            if node.queryText().characterCount > 0:
+                return node
+        return None
+    # Keys go where the focus is: wait until something in the chooser has it.
+    try:
+        wait_for(lambda: chooser.findChild(lambda n: n.getState().contains(pyatspi.STATE_FOCUSED),
+                                           retry=False, requireResult=False), 'the focus in the chooser', timeout=10)
+    except Timeout:
+        pass
+    for keystroke in range(4):
+        rawinput.typeText('/')
+        try:
+            return wait_for(location_entry, 'the location entry', timeout=3)
+        except Timeout:
+            time.sleep(1)
+    return None
 
 
 def screenshot(window_title, name, ours=True):

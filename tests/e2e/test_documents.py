@@ -10,9 +10,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-from teken_e2e import (App, click, find, find_containing, find_label_containing,  # noqa: E402
+from teken_e2e import (App, chooser_location_entry, click, find, find_containing, find_label_containing,  # noqa: E402
                        run_tests, screenshot, wait_for)
-from dogtail import rawinput  # noqa: E402
 
 FIXTURES = os.environ['TEKEN_TEST_FIXTURES']
 CORPUS = os.environ['TEKEN_TEST_VERIFY_CORPUS']
@@ -54,22 +53,8 @@ def test_open_with_chooser():
         # path goes in through AT-SPI, so that no keystroke is lost while
         # the entry appears (a slow, sanitized build showed it can be).
         path = os.path.join(FIXTURES, 'cairo-a4.pdf')
-
-        def location_entry():
-            for node in chooser.findChildren(lambda n: n.roleName == 'text'):
-                if node.queryText().characterCount > 0:
-                    return node
-            return None
-        # The "/" is lost when it comes before the chooser has the focus,
-        # which a loaded machine makes likely: type it again then.
-        for attempt in range(3):
-            rawinput.typeText('/')
-            try:
-                entry = wait_for(location_entry, 'the location entry', timeout=10)
-                break
-            except AssertionError:
-                if attempt == 2:
-                    raise
+        entry = chooser_location_entry(chooser)
+        assert entry, 'the chooser never took the "/" for its location entry'
         entry.queryEditableText().setTextContents(path)
         wait_for(lambda: entry.queryText().characterCount == len(path), 'the path in the location entry')
         screenshot('Open a Document', 'e2e-open-chooser', ours=False)

@@ -16,8 +16,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from teken_e2e import App, click, find, find_label_containing, run_tests, tap, wait_for  # noqa: E402
-from test_account import BUDI, Ca, enter_code, find_button, make_pdf, press, screenshot, sign_in  # noqa: E402
-from test_account import type_into, wait_page  # noqa: E402
+from test_account import BUDI, Ca, enter_code, make_pdf, press, screenshot, sign_in, type_into  # noqa: E402
 
 DIALOG = 'Sign Document'
 
