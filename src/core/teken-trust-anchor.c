@@ -94,39 +94,6 @@ anchor_new_for_certificate (X509                   *certificate,
   return self;
 }
 
-/* PEM with any number of certificates, or one DER certificate. */
-static TekenX509Stack *
-read_certificates (const char *data,
-                   gsize       length)
-{
-  g_autoptr(TekenX509Stack) certificates = sk_X509_new_null ();
-  g_autoptr(BIO) bio = NULL;
-  X509 *certificate;
-
-  if (certificates == NULL || length == 0 || length > G_MAXINT)
-    return g_steal_pointer (&certificates);
-
-  bio = BIO_new_mem_buf (data, length);
-  while (bio != NULL && (certificate = PEM_read_bio_X509 (bio, NULL, NULL, NULL)) != NULL)
-    if (sk_X509_push (certificates, certificate) <= 0)
-      X509_free (certificate);
-
-  if (sk_X509_num (certificates) == 0)
-    {
-      const unsigned char *p = (const unsigned char *) data;
-
-      certificate = d2i_X509 (NULL, &p, length);
-      if (certificate != NULL && p == (const unsigned char *) data + length &&
-          sk_X509_push (certificates, certificate) > 0)
-        certificate = NULL;
-      g_clear_pointer (&certificate, X509_free);
-    }
-
-  ERR_clear_error ();
-
-  return g_steal_pointer (&certificates);
-}
-
 static gboolean
 has_certificate_extension (const char *name)
 {
@@ -172,7 +139,7 @@ add_directory (GPtrArray              *anchors,
       if (!g_file_get_contents (file, &contents, &length, NULL))
         continue;
 
-      certificates = read_certificates (contents, length);
+      certificates = teken_trust_read_certificates (contents, length);
       for (int i = 0; i < sk_X509_num (certificates); i++)
         g_ptr_array_add (found, anchor_new_for_certificate (sk_X509_value (certificates, i), source, file));
     }
@@ -295,7 +262,7 @@ teken_trust_anchor_new_from_file (const char  *path,
     return NULL;
 
   display_name = g_filename_display_basename (path);
-  certificates = read_certificates (contents, length);
+  certificates = teken_trust_read_certificates (contents, length);
   if (sk_X509_num (certificates) == 0)
     {
       g_set_error (error, TEKEN_TRUST_ERROR, TEKEN_TRUST_ERROR_INVALID_FILE,

@@ -9,6 +9,8 @@
 
 #include <glib.h>
 
+#include "teken-openssl-private.h"
+
 G_BEGIN_DECLS
 
 /* The Indonesian anchors that documents carry but no system store has:
@@ -22,5 +24,9 @@ typedef struct
 
 extern const TekenTrustPin teken_trust_pins[];
 extern const gsize         teken_trust_n_pins;
+
+/* The certificates of a file: PEM with any number, or one DER. */
+TekenX509Stack *teken_trust_read_certificates (const char *data,
+                                               gsize       length);
 
 G_END_DECLS

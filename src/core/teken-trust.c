@@ -231,9 +231,9 @@ is_pinned (TekenTrustStore *self,
 }
 
 /* PEM with any number of certificates, or one DER certificate. */
-static TekenX509Stack *
-read_certificates (const char *data,
-                   gsize       length)
+TekenX509Stack *
+teken_trust_read_certificates (const char *data,
+                               gsize       length)
 {
   g_autoptr(TekenX509Stack) certificates = sk_X509_new_null ();
   g_autoptr(BIO) bio = NULL;
@@ -288,7 +288,7 @@ add_certificates_from_file (TekenTrustStore  *self,
   if (!g_file_get_contents (path, &contents, &length, error))
     return 0;
 
-  certificates = read_certificates (contents, length);
+  certificates = teken_trust_read_certificates (contents, length);
   if (sk_X509_num (certificates) == 0)
     {
       g_autofree char *name = g_filename_display_basename (path);
