@@ -207,6 +207,32 @@ clear_secrets (TekenEnrollWindow *self)
   clear_secret_row (self->passphrase_again_row);
 }
 
+static GtkWidget *
+page_default_button (TekenEnrollWindow *self,
+                     const char        *name)
+{
+  const struct
+  {
+    const char *page;
+    GtkButton *button;
+  } defaults[] = {
+    { "register", self->register_button },
+    { "check-email", self->link_button },
+    { "activate", self->activate_button },
+    { "personal", self->personal_button },
+    { "employment", self->employment_button },
+    { "agreements", self->submit_button },
+    { "passphrase", self->passphrase_button },
+    { "outcome", self->outcome_button },
+    { "issued", self->done_button },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (defaults); i++)
+    if (g_str_equal (defaults[i].page, name))
+      return GTK_WIDGET (defaults[i].button);
+  return NULL;
+}
+
 static void
 show_page (TekenEnrollWindow *self,
            const char        *name)
@@ -231,6 +257,9 @@ show_page (TekenEnrollWindow *self,
     if (g_str_equal (back_pages[i].page, name))
       back = back_pages[i].back;
   gtk_widget_set_visible (GTK_WIDGET (self->back_button), back != NULL);
+  /* Enter in a field presses the page's main button (the rows activate
+   * the default); the selfie page's buttons take Enter themselves. */
+  gtk_window_set_default_widget (GTK_WINDOW (self), page_default_button (self, name));
   adw_window_title_set_subtitle (self->window_title, gtk_stack_page_get_title (page));
   gtk_stack_set_visible_child_name (self->stack, name);
   /* The keyboard follows the page: its first field or button. Not before
@@ -741,6 +770,14 @@ nip_check_clicked_cb (TekenEnrollWindow *self)
   send (self, TEKEN_CA_ENDPOINT_ENROLLMENT_NIP_CHECK, NULL, NULL, body, NULL, nip_checked);
 }
 
+/* Enter in the NIP field checks it: the page's Continue waits for that. */
+static void
+nip_activated_cb (TekenEnrollWindow *self)
+{
+  if (gtk_widget_get_sensitive (GTK_WIDGET (self->nip_check_button)))
+    nip_check_clicked_cb (self);
+}
+
 static void
 employment_clicked_cb (TekenEnrollWindow *self)
 {
@@ -803,6 +840,13 @@ agreements_changed_cb (TekenEnrollWindow *self)
 }
 
 static void
+agreement_closed_cb (TekenEnrollWindow *self)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    gtk_window_present (GTK_WINDOW (self));
+}
+
+static void
 agreement_shown (TekenEnrollWindow *self,
                  JsonObject        *reply,
                  const GError      *error)
@@ -812,6 +856,7 @@ agreement_shown (TekenEnrollWindow *self,
   GtkWidget *scrolled;
   GtkWidget *view;
   GtkWidget *box;
+  GtkEventController *shortcuts;
   const char *id = json_string (reply, "id");
 
   if (error != NULL)
@@ -849,6 +894,14 @@ agreement_shown (TekenEnrollWindow *self,
   gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
   gtk_window_set_default_size (GTK_WINDOW (dialog), 560, 640);
   adw_window_set_content (ADW_WINDOW (dialog), box);
+  /* Escape closes it, as a dialog; the wizard then takes the keyboard back
+   * (with no window manager to hand it over, X would give it to no one). */
+  shortcuts = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
+                                                          gtk_named_action_new ("window.close")));
+  gtk_widget_add_controller (dialog, shortcuts);
+  g_signal_connect_object (dialog, "destroy", G_CALLBACK (agreement_closed_cb), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
 
   if (g_strcmp0 (id, "privacy_policy") == 0)
@@ -1269,6 +1322,7 @@ teken_enroll_window_init (TekenEnrollWindow *self)
   g_signal_connect_swapped (self->personal_button, "clicked", G_CALLBACK (personal_clicked_cb), self);
   g_signal_connect_swapped (self->asn_check, "toggled", G_CALLBACK (employment_changed_cb), self);
   connect_changed (self->nip_row, G_CALLBACK (nip_changed_cb), self);
+  g_signal_connect_swapped (self->nip_row, "entry-activated", G_CALLBACK (nip_activated_cb), self);
   g_signal_connect_swapped (self->nip_check_button, "clicked", G_CALLBACK (nip_check_clicked_cb), self);
   connect_changed (self->unit_row, G_CALLBACK (employment_changed_cb), self);
   connect_changed (self->position_row, G_CALLBACK (employment_changed_cb), self);
