@@ -70,6 +70,7 @@ struct _TekenSelfiePage
   GtkLabel           *countdown_label;
   GtkListBox         *hints;
   GtkPicture         *still;
+  GtkWidget          *capture_button;
   GtkImage           *verdict_icon;
   GtkLabel           *verdict_label;
   GtkWidget          *use_button;
@@ -348,6 +349,23 @@ hint_tick_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The keyboard comes to @button when it has nowhere to be: the page was
+ * shown while its buttons were off (the camera starting, the still being
+ * checked), or the button that had it went away with its sub-page. */
+static void
+claim_focus (TekenSelfiePage *self,
+             GtkWidget       *button)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (!gtk_widget_get_mapped (button) || !gtk_widget_is_sensitive (button))
+    return;
+  if (focus == NULL || focus == GTK_WIDGET (root) || !gtk_widget_get_mapped (focus) ||
+      !gtk_widget_is_sensitive (focus) || !gtk_widget_get_focusable (focus))
+    gtk_widget_grab_focus (button);
+}
+
 static void
 update_actions (TekenSelfiePage *self)
 {
@@ -357,6 +375,11 @@ update_actions (TekenSelfiePage *self)
                                  streaming && self->countdown == 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "selfie.use",
                                  self->photo != NULL && !self->photo_refused);
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "still") == 0)
+    claim_focus (self, gtk_widget_has_css_class (self->use_button, "suggested-action") ? self->use_button
+                                                                                      : self->retake_button);
+  else if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "camera") == 0)
+    claim_focus (self, self->capture_button);
 }
 
 static void
@@ -796,6 +819,7 @@ teken_selfie_page_class_init (TekenSelfiePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TekenSelfiePage, countdown_label);
   gtk_widget_class_bind_template_child (widget_class, TekenSelfiePage, hints);
   gtk_widget_class_bind_template_child (widget_class, TekenSelfiePage, still);
+  gtk_widget_class_bind_template_child (widget_class, TekenSelfiePage, capture_button);
   gtk_widget_class_bind_template_child (widget_class, TekenSelfiePage, verdict_icon);
   gtk_widget_class_bind_template_child (widget_class, TekenSelfiePage, verdict_label);
   gtk_widget_class_bind_template_child (widget_class, TekenSelfiePage, use_button);
