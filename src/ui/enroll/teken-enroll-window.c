@@ -233,6 +233,36 @@ page_default_button (TekenEnrollWindow *self,
   return NULL;
 }
 
+/* Where the keyboard starts on each page: its first control. */
+static GtkWidget *
+page_first_widget (TekenEnrollWindow *self,
+                   const char        *name)
+{
+  const struct
+  {
+    const char *page;
+    gpointer widget;
+  } firsts[] = {
+    { "register", self->nik_row },
+    { "check-email", self->link_row },
+    { "activate", self->password_row },
+    { "personal", self->name_row },
+    { "employment", self->asn_check },
+    { "selfie", self->selfie_page },
+    { "agreements", self->privacy_button },
+    { "passphrase", self->passphrase_row },
+    { "issued", self->done_button },
+  };
+
+  if (g_str_equal (name, "outcome"))
+    return gtk_widget_get_visible (GTK_WIDGET (self->outcome_link_group)) ? GTK_WIDGET (self->outcome_link_row)
+                                                                           : GTK_WIDGET (self->outcome_button);
+  for (gsize i = 0; i < G_N_ELEMENTS (firsts); i++)
+    if (g_str_equal (firsts[i].page, name))
+      return GTK_WIDGET (firsts[i].widget);
+  return NULL;
+}
+
 static void
 show_page (TekenEnrollWindow *self,
            const char        *name)
@@ -262,11 +292,21 @@ show_page (TekenEnrollWindow *self,
   gtk_window_set_default_widget (GTK_WINDOW (self), page_default_button (self, name));
   adw_window_title_set_subtitle (self->window_title, gtk_stack_page_get_title (page));
   gtk_stack_set_visible_child_name (self->stack, name);
-  /* The keyboard follows the page: its first field or button. Not before
-   * the window is shown: GTK 4.8 would then give the window's accessible
-   * the wrong role. */
+  /* The keyboard follows the page: its first field or button, named, as
+   * moving the focus into a page not yet allocated sorts its widgets by
+   * a geometry they do not have yet (GTK 4.8 gave it to Send Again). Not
+   * before the window is shown: GTK 4.8 would then give the window's
+   * accessible the wrong role. */
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    gtk_widget_child_focus (child, GTK_DIR_TAB_FORWARD);
+    {
+      GtkWidget *first = page_first_widget (self, name);
+
+      /* The selfie page takes it once its button can be pressed. */
+      if (first != NULL)
+        gtk_widget_grab_focus (first);
+      else
+        gtk_widget_child_focus (child, GTK_DIR_TAB_FORWARD);
+    }
 }
 
 typedef struct
@@ -1289,6 +1329,59 @@ connect_changed (gpointer    editable,
 }
 
 static void
+forget_focus_child (GtkWidget *widget)
+{
+  GtkWidget *child = gtk_widget_get_focus_child (widget);
+
+  if (child == NULL)
+    return;
+  forget_focus_child (child);
+  gtk_widget_set_focus_child (widget, NULL);
+}
+
+/* GTK 4.8 remembers in each container the child that last had the focus,
+ * and Tab into the page from the header bar went back there (on the
+ * selfie's still, to Retake, never reaching Use This Photo above it): a
+ * page the focus leaves forgets it, so Tab enters it in reading order. */
+static void
+focus_widget_cb (TekenEnrollWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *page = gtk_stack_get_visible_child (self->stack);
+
+  if (page != NULL && focus != NULL && !gtk_widget_is_ancestor (focus, page))
+    forget_focus_child (page);
+}
+
+static void
+peek_tooltip_cb (GtkWidget *button)
+{
+  const char *tooltip = gtk_widget_get_tooltip_text (button);
+
+  if (tooltip != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
+}
+
+/* libadwaita 1.2 leaves a password row's show-text button named after its
+ * icon ("GtkImage"): it gets its tooltip ("Show Text", "Hide Text") as its
+ * name, and keeps it as the tooltip changes. */
+static void
+name_peek_button (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_BUTTON (child))
+        {
+          peek_tooltip_cb (child);
+          g_signal_connect (child, "notify::tooltip-text", G_CALLBACK (peek_tooltip_cb), NULL);
+        }
+      else
+        name_peek_button (child);
+    }
+}
+
+static void
 teken_enroll_window_init (TekenEnrollWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -1339,6 +1432,12 @@ teken_enroll_window_init (TekenEnrollWindow *self)
   connect_changed (self->passphrase_again_row, G_CALLBACK (passphrase_changed_cb), self);
   g_signal_connect_swapped (self->passphrase_button, "clicked", G_CALLBACK (passphrase_clicked_cb), self);
   g_signal_connect_swapped (self->done_button, "clicked", G_CALLBACK (done_clicked_cb), self);
+
+  g_signal_connect (self, "notify::focus-widget", G_CALLBACK (focus_widget_cb), NULL);
+  name_peek_button (GTK_WIDGET (self->password_row));
+  name_peek_button (GTK_WIDGET (self->password_again_row));
+  name_peek_button (GTK_WIDGET (self->passphrase_row));
+  name_peek_button (GTK_WIDGET (self->passphrase_again_row));
 
   gtk_widget_set_visible (GTK_WIDGET (self->resend_button), FALSE);
   employment_changed_cb (self);
