@@ -43,6 +43,7 @@ struct _TekenEnrollWindow
   char *holder_version;
   gboolean nip_checked;
   gboolean busy;
+  gboolean keyboard_used;     /* the last key or button pressed was a key */
 
   /* Template widgets */
   AdwWindowTitle *window_title;
@@ -1351,6 +1352,33 @@ focus_widget_cb (TekenEnrollWindow *self)
 
   if (page != NULL && focus != NULL && !gtk_widget_is_ancestor (focus, page))
     forget_focus_child (page);
+  /* GTK 4.8 shows the focus ring for 3 s after a key press: when the
+   * focus moves by itself (a new page's first control, Take Photo once
+   * the camera runs), one who works with the keys sees it move. */
+  if (focus != NULL && self->keyboard_used)
+    gtk_window_set_focus_visible (GTK_WINDOW (self), TRUE);
+}
+
+static gboolean
+input_event_cb (GtkEventControllerLegacy *controller,
+                GdkEvent                 *event,
+                TekenEnrollWindow        *self)
+{
+  switch ((int) gdk_event_get_event_type (event))
+    {
+    case GDK_KEY_PRESS:
+      self->keyboard_used = TRUE;
+      break;
+
+    case GDK_BUTTON_PRESS:
+    case GDK_TOUCH_BEGIN:
+      self->keyboard_used = FALSE;
+      break;
+
+    default:
+      break;
+    }
+  return GDK_EVENT_PROPAGATE;
 }
 
 static void
@@ -1384,6 +1412,8 @@ name_peek_button (GtkWidget *widget)
 static void
 teken_enroll_window_init (TekenEnrollWindow *self)
 {
+  GtkEventController *input;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
@@ -1434,6 +1464,10 @@ teken_enroll_window_init (TekenEnrollWindow *self)
   g_signal_connect_swapped (self->done_button, "clicked", G_CALLBACK (done_clicked_cb), self);
 
   g_signal_connect (self, "notify::focus-widget", G_CALLBACK (focus_widget_cb), NULL);
+  input = gtk_event_controller_legacy_new ();
+  gtk_event_controller_set_propagation_phase (input, GTK_PHASE_CAPTURE);
+  g_signal_connect (input, "event", G_CALLBACK (input_event_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), input);
   name_peek_button (GTK_WIDGET (self->password_row));
   name_peek_button (GTK_WIDGET (self->password_again_row));
   name_peek_button (GTK_WIDGET (self->passphrase_row));
