@@ -57,7 +57,7 @@ teken_test_wait_until_drawn (GtkWidget *widget)
 
   /* Let pending work from that frame settle, but not for ever: a window
    * with work under way (a batch reporting progress) always has some. */
-  deadline = g_get_monotonic_time () + G_USEC_PER_SEC / 2;
+  deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
   while (g_main_context_pending (NULL) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, FALSE);
 }

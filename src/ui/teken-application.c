@@ -460,15 +460,61 @@ teken_application_shutdown (GApplication *app)
 }
 
 static void
+peek_tooltip_cb (GtkWidget *button)
+{
+  const char *tooltip = gtk_widget_get_tooltip_text (button);
+
+  if (tooltip != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
+}
+
+/* libadwaita 1.2 leaves some of its widgets without a name a person can
+ * use: a password row's show-text button is called after its icon
+ * ("GtkImage") and gets its tooltip ("Show Text", "Hide Text") as its name,
+ * kept as that changes; the preferences window's search entry (there even
+ * with search off) is called "Search". */
+static void
+name_library_widgets (GtkWidget *widget,
+                      gboolean   in_password_row)
+{
+  in_password_row = in_password_row || ADW_IS_PASSWORD_ENTRY_ROW (widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (in_password_row && GTK_IS_BUTTON (child))
+        {
+          peek_tooltip_cb (child);
+          g_signal_connect (child, "notify::tooltip-text", G_CALLBACK (peek_tooltip_cb), NULL);
+        }
+      else if (GTK_IS_SEARCH_ENTRY (child))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Search"), -1);
+      else
+        name_library_widgets (child, in_password_row);
+    }
+}
+
+/* Every window of the application, its templates built, passes here. */
+static void
+teken_application_window_added (GtkApplication *app,
+                                GtkWindow      *window)
+{
+  GTK_APPLICATION_CLASS (teken_application_parent_class)->window_added (app, window);
+  name_library_widgets (GTK_WIDGET (window), FALSE);
+}
+
+static void
 teken_application_class_init (TekenApplicationClass *klass)
 {
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+  GtkApplicationClass *gtk_app_class = GTK_APPLICATION_CLASS (klass);
 
   app_class->handle_local_options = teken_application_handle_local_options;
   app_class->startup = teken_application_startup;
   app_class->activate = teken_application_activate;
   app_class->open = teken_application_open;
   app_class->shutdown = teken_application_shutdown;
+  gtk_app_class->window_added = teken_application_window_added;
 
   teken_register_resource ();
 }

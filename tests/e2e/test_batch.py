@@ -16,8 +16,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(__file__))
-from dogtail import rawinput  # noqa: E402
-from teken_e2e import App, click, find, find_label_containing, run_tests, wait_for  # noqa: E402
+from teken_e2e import App, chooser_location_entry, click, find, find_label_containing, run_tests, wait_for  # noqa: E402
 from test_account import BUDI, Ca, enter_code, make_pdf, press, screenshot, sign_in, type_into  # noqa: E402
 
 WINDOW = 'Sign Several Documents'
@@ -118,24 +117,8 @@ def choose_in_chooser(app, title, path, accept):
     """A file through GTK's chooser, as a holder would: the path typed,
     then the button @accept."""
     chooser = app.toplevel(title)
-
-    def location_entry():
-        for node in chooser.findChildren(lambda n: n.roleName == 'text'):
-            if node.queryText().characterCount > 0:
-                return node
-        return None
-    # Typing "/" opens the chooser's location entry; the rest of the path
-    # goes in through AT-SPI (see test_documents.py). A "/" typed before the
-    # chooser takes keys is lost: type it again.
-    entry = None
-    for attempt in range(5):
-        rawinput.typeText('/')
-        try:
-            entry = wait_for(location_entry, 'the location entry', timeout=4)
-            break
-        except AssertionError:
-            if attempt == 4:
-                raise
+    entry = chooser_location_entry(chooser)
+    assert entry, 'the chooser never took the "/" for its location entry'
     entry.queryEditableText().setTextContents(path)
     wait_for(lambda: entry.queryText().characterCount == len(path), 'the path in the location entry')
     button = wait_for(lambda: chooser.findChild(lambda n: n.roleName == 'push button' and

@@ -65,7 +65,9 @@ def test_dbus_activation():
         # for this bus must not replace (and on exit remove) the session's.
         env = dict(os.environ, XDG_DATA_DIRS=prefix_share, DBUS_SESSION_BUS_ADDRESS=address,
                    XDG_RUNTIME_DIR=directory, GTK_A11Y='none')
-        bus = subprocess.Popen(['dbus-daemon', '--session', '--nofork', '--address=' + address], env=env)
+        # What the activated app prints must not end up in the TAP output.
+        bus = subprocess.Popen(['dbus-daemon', '--session', '--nofork', '--address=' + address], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         try:
             wait = time.monotonic() + 10
             while not os.path.exists(os.path.join(directory, 'bus')) and time.monotonic() < wait:

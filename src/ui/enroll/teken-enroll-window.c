@@ -43,6 +43,7 @@ struct _TekenEnrollWindow
   char *holder_version;
   gboolean nip_checked;
   gboolean busy;
+  gboolean keyboard_used;     /* the last key or button pressed was a key */
 
   /* Template widgets */
   AdwWindowTitle *window_title;
@@ -207,6 +208,62 @@ clear_secrets (TekenEnrollWindow *self)
   clear_secret_row (self->passphrase_again_row);
 }
 
+static GtkWidget *
+page_default_button (TekenEnrollWindow *self,
+                     const char        *name)
+{
+  const struct
+  {
+    const char *page;
+    GtkButton *button;
+  } defaults[] = {
+    { "register", self->register_button },
+    { "check-email", self->link_button },
+    { "activate", self->activate_button },
+    { "personal", self->personal_button },
+    { "employment", self->employment_button },
+    { "agreements", self->submit_button },
+    { "passphrase", self->passphrase_button },
+    { "outcome", self->outcome_button },
+    { "issued", self->done_button },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (defaults); i++)
+    if (g_str_equal (defaults[i].page, name))
+      return GTK_WIDGET (defaults[i].button);
+  return NULL;
+}
+
+/* Where the keyboard starts on each page: its first control. */
+static GtkWidget *
+page_first_widget (TekenEnrollWindow *self,
+                   const char        *name)
+{
+  const struct
+  {
+    const char *page;
+    gpointer widget;
+  } firsts[] = {
+    { "register", self->nik_row },
+    { "check-email", self->link_row },
+    { "activate", self->password_row },
+    { "personal", self->name_row },
+    { "employment", self->asn_check },
+    { "selfie", self->selfie_page },
+    { "agreements", self->privacy_button },
+    { "passphrase", self->passphrase_row },
+    { "issued", self->done_button },
+  };
+
+  if (g_str_equal (name, "outcome"))
+    return gtk_widget_get_visible (GTK_WIDGET (self->outcome_link_group)) ? GTK_WIDGET (self->outcome_link_row)
+                                                                           : GTK_WIDGET (self->outcome_button);
+  for (gsize i = 0; i < G_N_ELEMENTS (firsts); i++)
+    if (g_str_equal (firsts[i].page, name))
+      return GTK_WIDGET (firsts[i].widget);
+  return NULL;
+}
+
 static void
 show_page (TekenEnrollWindow *self,
            const char        *name)
@@ -231,13 +288,26 @@ show_page (TekenEnrollWindow *self,
     if (g_str_equal (back_pages[i].page, name))
       back = back_pages[i].back;
   gtk_widget_set_visible (GTK_WIDGET (self->back_button), back != NULL);
+  /* Enter in a field presses the page's main button (the rows activate
+   * the default); the selfie page's buttons take Enter themselves. */
+  gtk_window_set_default_widget (GTK_WINDOW (self), page_default_button (self, name));
   adw_window_title_set_subtitle (self->window_title, gtk_stack_page_get_title (page));
   gtk_stack_set_visible_child_name (self->stack, name);
-  /* The keyboard follows the page: its first field or button. Not before
-   * the window is shown: GTK 4.8 would then give the window's accessible
-   * the wrong role. */
+  /* The keyboard follows the page: its first field or button, named, as
+   * moving the focus into a page not yet allocated sorts its widgets by
+   * a geometry they do not have yet (GTK 4.8 gave it to Send Again). Not
+   * before the window is shown: GTK 4.8 would then give the window's
+   * accessible the wrong role. */
   if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    gtk_widget_child_focus (child, GTK_DIR_TAB_FORWARD);
+    {
+      GtkWidget *first = page_first_widget (self, name);
+
+      /* The selfie page takes it once its button can be pressed. */
+      if (first != NULL)
+        gtk_widget_grab_focus (first);
+      else
+        gtk_widget_child_focus (child, GTK_DIR_TAB_FORWARD);
+    }
 }
 
 typedef struct
@@ -741,6 +811,14 @@ nip_check_clicked_cb (TekenEnrollWindow *self)
   send (self, TEKEN_CA_ENDPOINT_ENROLLMENT_NIP_CHECK, NULL, NULL, body, NULL, nip_checked);
 }
 
+/* Enter in the NIP field checks it: the page's Continue waits for that. */
+static void
+nip_activated_cb (TekenEnrollWindow *self)
+{
+  if (gtk_widget_get_sensitive (GTK_WIDGET (self->nip_check_button)))
+    nip_check_clicked_cb (self);
+}
+
 static void
 employment_clicked_cb (TekenEnrollWindow *self)
 {
@@ -803,6 +881,13 @@ agreements_changed_cb (TekenEnrollWindow *self)
 }
 
 static void
+agreement_closed_cb (TekenEnrollWindow *self)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    gtk_window_present (GTK_WINDOW (self));
+}
+
+static void
 agreement_shown (TekenEnrollWindow *self,
                  JsonObject        *reply,
                  const GError      *error)
@@ -812,6 +897,7 @@ agreement_shown (TekenEnrollWindow *self,
   GtkWidget *scrolled;
   GtkWidget *view;
   GtkWidget *box;
+  GtkEventController *shortcuts;
   const char *id = json_string (reply, "id");
 
   if (error != NULL)
@@ -849,6 +935,14 @@ agreement_shown (TekenEnrollWindow *self,
   gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
   gtk_window_set_default_size (GTK_WINDOW (dialog), 560, 640);
   adw_window_set_content (ADW_WINDOW (dialog), box);
+  /* Escape closes it, as a dialog; the wizard then takes the keyboard back
+   * (with no window manager to hand it over, X would give it to no one). */
+  shortcuts = gtk_shortcut_controller_new ();
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
+                                                          gtk_named_action_new ("window.close")));
+  gtk_widget_add_controller (dialog, shortcuts);
+  g_signal_connect_object (dialog, "destroy", G_CALLBACK (agreement_closed_cb), self, G_CONNECT_SWAPPED);
   gtk_window_present (GTK_WINDOW (dialog));
 
   if (g_strcmp0 (id, "privacy_policy") == 0)
@@ -1236,8 +1330,62 @@ connect_changed (gpointer    editable,
 }
 
 static void
+forget_focus_child (GtkWidget *widget)
+{
+  GtkWidget *child = gtk_widget_get_focus_child (widget);
+
+  if (child == NULL)
+    return;
+  forget_focus_child (child);
+  gtk_widget_set_focus_child (widget, NULL);
+}
+
+/* GTK 4.8 remembers in each container the child that last had the focus,
+ * and Tab into the page from the header bar went back there (on the
+ * selfie's still, to Retake, never reaching Use This Photo above it): a
+ * page the focus leaves forgets it, so Tab enters it in reading order. */
+static void
+focus_widget_cb (TekenEnrollWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  GtkWidget *page = gtk_stack_get_visible_child (self->stack);
+
+  if (page != NULL && focus != NULL && !gtk_widget_is_ancestor (focus, page))
+    forget_focus_child (page);
+  /* GTK 4.8 shows the focus ring for 3 s after a key press: when the
+   * focus moves by itself (a new page's first control, Take Photo once
+   * the camera runs), one who works with the keys sees it move. */
+  if (focus != NULL && self->keyboard_used)
+    gtk_window_set_focus_visible (GTK_WINDOW (self), TRUE);
+}
+
+static gboolean
+input_event_cb (GtkEventControllerLegacy *controller,
+                GdkEvent                 *event,
+                TekenEnrollWindow        *self)
+{
+  switch ((int) gdk_event_get_event_type (event))
+    {
+    case GDK_KEY_PRESS:
+      self->keyboard_used = TRUE;
+      break;
+
+    case GDK_BUTTON_PRESS:
+    case GDK_TOUCH_BEGIN:
+      self->keyboard_used = FALSE;
+      break;
+
+    default:
+      break;
+    }
+  return GDK_EVENT_PROPAGATE;
+}
+
+static void
 teken_enroll_window_init (TekenEnrollWindow *self)
 {
+  GtkEventController *input;
+
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
@@ -1269,6 +1417,7 @@ teken_enroll_window_init (TekenEnrollWindow *self)
   g_signal_connect_swapped (self->personal_button, "clicked", G_CALLBACK (personal_clicked_cb), self);
   g_signal_connect_swapped (self->asn_check, "toggled", G_CALLBACK (employment_changed_cb), self);
   connect_changed (self->nip_row, G_CALLBACK (nip_changed_cb), self);
+  g_signal_connect_swapped (self->nip_row, "entry-activated", G_CALLBACK (nip_activated_cb), self);
   g_signal_connect_swapped (self->nip_check_button, "clicked", G_CALLBACK (nip_check_clicked_cb), self);
   connect_changed (self->unit_row, G_CALLBACK (employment_changed_cb), self);
   connect_changed (self->position_row, G_CALLBACK (employment_changed_cb), self);
@@ -1285,6 +1434,12 @@ teken_enroll_window_init (TekenEnrollWindow *self)
   connect_changed (self->passphrase_again_row, G_CALLBACK (passphrase_changed_cb), self);
   g_signal_connect_swapped (self->passphrase_button, "clicked", G_CALLBACK (passphrase_clicked_cb), self);
   g_signal_connect_swapped (self->done_button, "clicked", G_CALLBACK (done_clicked_cb), self);
+
+  g_signal_connect (self, "notify::focus-widget", G_CALLBACK (focus_widget_cb), NULL);
+  input = gtk_event_controller_legacy_new ();
+  gtk_event_controller_set_propagation_phase (input, GTK_PHASE_CAPTURE);
+  g_signal_connect (input, "event", G_CALLBACK (input_event_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), input);
 
   gtk_widget_set_visible (GTK_WIDGET (self->resend_button), FALSE);
   employment_changed_cb (self);

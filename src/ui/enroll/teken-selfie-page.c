@@ -70,6 +70,8 @@ struct _TekenSelfiePage
   GtkLabel           *countdown_label;
   GtkListBox         *hints;
   GtkPicture         *still;
+  GtkWidget          *capture_button;
+  GtkWidget          *retry_button;
   GtkImage           *verdict_icon;
   GtkLabel           *verdict_label;
   GtkWidget          *use_button;
@@ -348,6 +350,38 @@ hint_tick_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+/* The button the keyboard belongs on in the visible sub-page: Take Photo,
+ * the still's suggested one, or Try Again. */
+static GtkWidget *
+focus_button (TekenSelfiePage *self)
+{
+  const char *name = gtk_stack_get_visible_child_name (self->stack);
+
+  if (g_strcmp0 (name, "camera") == 0)
+    return self->capture_button;
+  if (g_strcmp0 (name, "still") == 0)
+    return gtk_widget_has_css_class (self->use_button, "suggested-action") ? self->use_button : self->retake_button;
+  return self->retry_button;
+}
+
+/* The keyboard comes to the focus button when it has nowhere to be: the
+ * page was shown while its buttons were off (the camera starting, the
+ * still being checked), or the button that had it went away with its
+ * sub-page. */
+static void
+claim_focus (TekenSelfiePage *self)
+{
+  GtkWidget *button = focus_button (self);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+
+  if (!gtk_widget_get_mapped (button) || !gtk_widget_is_sensitive (button))
+    return;
+  if (focus == NULL || focus == GTK_WIDGET (root) || !gtk_widget_get_mapped (focus) ||
+      !gtk_widget_is_sensitive (focus) || !gtk_widget_get_focusable (focus))
+    gtk_widget_grab_focus (button);
+}
+
 static void
 update_actions (TekenSelfiePage *self)
 {
@@ -357,6 +391,7 @@ update_actions (TekenSelfiePage *self)
                                  streaming && self->countdown == 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "selfie.use",
                                  self->photo != NULL && !self->photo_refused);
+  claim_focus (self);
 }
 
 static void
@@ -722,6 +757,57 @@ retry_action (GtkWidget  *widget,
   start_live (TEKEN_SELFIE_PAGE (widget));
 }
 
+/* The wizard gives the page the keyboard: the focus button has it, or
+ * takes it as soon as it can be pressed. */
+static gboolean
+teken_selfie_page_grab_focus (GtkWidget *widget)
+{
+  TekenSelfiePage *self = TEKEN_SELFIE_PAGE (widget);
+  GtkWidget *button = focus_button (self);
+  GtkRoot *root = gtk_widget_get_root (widget);
+
+  if (gtk_widget_is_sensitive (button))
+    return gtk_widget_grab_focus (button);
+  if (GTK_IS_WINDOW (root))
+    gtk_window_set_focus (GTK_WINDOW (root), NULL);
+  return FALSE;
+}
+
+/* Tab goes through the sub-page's buttons in reading order and then
+ * leaves: GTK 4.8's own order took the still's Tab back to Retake, never
+ * reaching Use This Photo above it. */
+static gboolean
+teken_selfie_page_focus (GtkWidget        *widget,
+                         GtkDirectionType  direction)
+{
+  TekenSelfiePage *self = TEKEN_SELFIE_PAGE (widget);
+  const char *name = gtk_stack_get_visible_child_name (self->stack);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  GtkWidget *order[2] = { NULL, NULL };
+  int n = 0;
+  int at = -1;
+  int step = direction == GTK_DIR_TAB_FORWARD ? 1 : -1;
+
+  if (g_strcmp0 (name, "still") == 0)
+    {
+      order[n++] = self->use_button;
+      order[n++] = self->retake_button;
+    }
+  else if (g_strcmp0 (name, "camera") == 0)
+    order[n++] = self->capture_button;
+  if (n == 0 || (direction != GTK_DIR_TAB_FORWARD && direction != GTK_DIR_TAB_BACKWARD))
+    return GTK_WIDGET_CLASS (teken_selfie_page_parent_class)->focus (widget, direction);
+
+  for (int i = 0; i < n; i++)
+    if (focus == order[i])
+      at = i;
+  for (int i = at >= 0 ? at + step : (step > 0 ? 0 : n - 1); i >= 0 && i < n; i += step)
+    if (gtk_widget_get_visible (order[i]) && gtk_widget_is_sensitive (order[i]))
+      return gtk_widget_grab_focus (order[i]);
+  return FALSE;
+}
+
 static void
 teken_selfie_page_map (GtkWidget *widget)
 {
@@ -770,6 +856,8 @@ teken_selfie_page_class_init (TekenSelfiePageClass *klass)
 
   object_class->dispose = teken_selfie_page_dispose;
   widget_class->map = teken_selfie_page_map;
+  widget_class->grab_focus = teken_selfie_page_grab_focus;
+  widget_class->focus = teken_selfie_page_focus;
   widget_class->unmap = teken_selfie_page_unmap;
 
   /**
@@ -796,6 +884,8 @@ teken_selfie_page_class_init (TekenSelfiePageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TekenSelfiePage, countdown_label);
   gtk_widget_class_bind_template_child (widget_class, TekenSelfiePage, hints);
   gtk_widget_class_bind_template_child (widget_class, TekenSelfiePage, still);
+  gtk_widget_class_bind_template_child (widget_class, TekenSelfiePage, capture_button);
+  gtk_widget_class_bind_template_child (widget_class, TekenSelfiePage, retry_button);
   gtk_widget_class_bind_template_child (widget_class, TekenSelfiePage, verdict_icon);
   gtk_widget_class_bind_template_child (widget_class, TekenSelfiePage, verdict_label);
   gtk_widget_class_bind_template_child (widget_class, TekenSelfiePage, use_button);
