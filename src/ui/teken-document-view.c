@@ -47,6 +47,8 @@ struct _TekenDocumentView
   gboolean                unlocking;
   gboolean                unlocked;          /* opened with a password */
   guint                   header_tick;
+  guint                   flap_tick;
+  guint                   thumbnail_flap_tick;
 
   /* Template widgets */
   GtkWidget              *thumbnails_button;
@@ -432,6 +434,48 @@ renderer_loaded_cb (GObject      *source,
   update_signing (self);
 }
 
+/* AdwFlap 1.2 divides a reveal's velocity by its flap's last allocated
+ * width: 0/0 when it is mapped but not yet allocated, which lays the
+ * content out one frame at a NaN width (a GTK warning, fatal in tests).
+ * Such a reveal waits for the first allocation. */
+static gboolean
+reveal_when_allocated_cb (GtkWidget     *widget,
+                          GdkFrameClock *frame_clock,
+                          gpointer       user_data)
+{
+  guint *tick = user_data;
+
+  if (gtk_widget_get_width (widget) == 0)
+    return G_SOURCE_CONTINUE;
+
+  *tick = 0;
+  adw_flap_set_reveal_flap (ADW_FLAP (widget), TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+cancel_reveal (AdwFlap *flap,
+               guint   *tick)
+{
+  if (*tick != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (flap), *tick);
+  *tick = 0;
+}
+
+static void
+reveal_flap (AdwFlap  *flap,
+             guint    *tick,
+             gboolean  reveal)
+{
+  GtkWidget *widget = GTK_WIDGET (flap);
+
+  cancel_reveal (flap, tick);
+  if (reveal && gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) == 0)
+    *tick = gtk_widget_add_tick_callback (widget, reveal_when_allocated_cb, tick, NULL);
+  else
+    adw_flap_set_reveal_flap (flap, reveal);
+}
+
 static void
 set_verification (TekenDocumentView      *self,
                   TekenVerificationModel *verification)
@@ -447,7 +491,7 @@ set_verification (TekenDocumentView      *self,
       TekenVerifyStatus status = teken_verification_model_get_status (verification);
 
       if (status != TEKEN_VERIFY_VALID)
-        adw_flap_set_reveal_flap (self->flap, TRUE);
+        reveal_flap (self->flap, &self->flap_tick, TRUE);
     }
 }
 
@@ -577,7 +621,7 @@ reset (TekenDocumentView *self)
   teken_page_canvas_set_placing (self->canvas, FALSE);
   teken_page_canvas_set_renderer (self->canvas, NULL);
   teken_thumbnail_list_set_renderer (self->thumbnail_list, NULL);
-  adw_flap_set_reveal_flap (self->flap, FALSE);
+  reveal_flap (self->flap, &self->flap_tick, FALSE);
   self->unlocked = FALSE;
   set_unlocking (self, FALSE);
   gtk_editable_set_text (GTK_EDITABLE (self->password_row), "");
@@ -738,7 +782,9 @@ show_signatures_activated (GtkWidget  *widget,
                            const char *action_name,
                            GVariant   *parameter)
 {
-  adw_flap_set_reveal_flap (TEKEN_DOCUMENT_VIEW (widget)->flap, TRUE);
+  TekenDocumentView *self = TEKEN_DOCUMENT_VIEW (widget);
+
+  reveal_flap (self->flap, &self->flap_tick, TRUE);
 }
 
 static void
@@ -885,6 +931,8 @@ teken_document_view_dispose (GObject *object)
 {
   TekenDocumentView *self = TEKEN_DOCUMENT_VIEW (object);
 
+  cancel_reveal (self->flap, &self->flap_tick);
+  cancel_reveal (self->thumbnail_flap, &self->thumbnail_flap_tick);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_cancellable_cancel (self->verify_cancellable);
@@ -945,10 +993,10 @@ teken_document_view_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_SHOW_SIDEBAR:
-      adw_flap_set_reveal_flap (self->flap, g_value_get_boolean (value));
+      reveal_flap (self->flap, &self->flap_tick, g_value_get_boolean (value));
       break;
     case PROP_SHOW_THUMBNAILS:
-      adw_flap_set_reveal_flap (self->thumbnail_flap, g_value_get_boolean (value));
+      reveal_flap (self->thumbnail_flap, &self->thumbnail_flap_tick, g_value_get_boolean (value));
       break;
     case PROP_ZOOM_MODE:
       teken_page_canvas_set_zoom_mode (self->canvas, g_value_get_enum (value));

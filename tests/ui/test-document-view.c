@@ -357,6 +357,80 @@ test_valid_signature (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The sidebars asked for in the very frame the document first appears,
+ * before any layout: libadwaita 1.2's AdwFlap would lay the page out at a
+ * NaN width for a frame (a GTK warning, fatal in this test). */
+static void
+reveal_before_layout_cb (GdkFrameClock *frame_clock,
+                         gpointer       data)
+{
+  g_signal_handlers_disconnect_by_func (frame_clock, reveal_before_layout_cb, data);
+  g_object_set (data, "show-sidebar", TRUE, "show-thumbnails", TRUE, NULL);
+}
+
+static void
+page_shown_cb (GtkStack          *stack,
+               GParamSpec        *pspec,
+               TekenDocumentView *view)
+{
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (stack), "document") == 0)
+    g_signal_connect (gtk_widget_get_frame_clock (GTK_WIDGET (stack)), "before-paint",
+                      G_CALLBACK (reveal_before_layout_cb), view);
+}
+
+static GtkStack *
+find_page_stack (GtkWidget *widget)
+{
+  if (GTK_IS_STACK (widget) && gtk_stack_get_child_by_name (GTK_STACK (widget), "document") != NULL)
+    return GTK_STACK (widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkStack *stack = find_page_stack (child);
+
+      if (stack != NULL)
+        return stack;
+    }
+
+  return NULL;
+}
+
+static gboolean
+sidebars_shown (gpointer data)
+{
+  gboolean show_sidebar, show_thumbnails;
+
+  g_object_get (data, "show-sidebar", &show_sidebar, "show-thumbnails", &show_thumbnails, NULL);
+  return show_sidebar && show_thumbnails;
+}
+
+static void
+test_sidebars_before_first_layout (void)
+{
+  g_autoptr(TekenApplication) app = teken_ui_test_create_application ();
+  g_autofree char *path = teken_ui_test_corpus_file ("ok-teken-twice.pdf");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  TekenDocumentView *view;
+  GtkWindow *window;
+  GtkStack *stack;
+
+  g_application_open (G_APPLICATION (app), &file, 1, "");
+  window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  view = get_view (TEKEN_WINDOW (window));
+  stack = find_page_stack (GTK_WIDGET (view));
+  g_assert_nonnull (stack);
+  g_signal_connect (stack, "notify::visible-child-name", G_CALLBACK (page_shown_cb), view);
+
+  teken_ui_test_wait_for_document (view);
+  teken_ui_test_wait_until (sidebars_shown, view, "both sidebars");
+  spin (600);
+  teken_test_wait_until_drawn (GTK_WIDGET (window));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (get_canvas (TEKEN_WINDOW (window)))), >, 0);
+
+  g_signal_handlers_disconnect_by_func (stack, page_shown_cb, view);
+  gtk_window_destroy (window);
+}
+
 static gboolean
 has_two_windows (gpointer data)
 {
@@ -459,6 +533,7 @@ main (int   argc,
   g_test_add_func ("/document-view/protected-file", test_protected_file);
   g_test_add_func ("/document-view/missing-file", test_missing_file);
   g_test_add_func ("/document-view/valid-signature", test_valid_signature);
+  g_test_add_func ("/document-view/sidebars-before-first-layout", test_sidebars_before_first_layout);
   g_test_add_func ("/document-view/tampered-signature", test_tampered_signature);
   g_test_add_func ("/document-view/forged-signature", test_forged_signature);
   g_test_add_func ("/document-view/documents-get-windows", test_documents_get_windows);
