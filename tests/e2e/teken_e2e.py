@@ -5,9 +5,14 @@
 # actions, never by screen coordinates. Screenshots of the real X window go
 # to $TEKEN_SCREENSHOT_DIR.
 
+import atexit
+import glob
 import os
+import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import traceback
 
@@ -16,11 +21,16 @@ TAP = sys.stdout
 sys.stdout = sys.stderr
 
 import pyatspi  # noqa: E402
-from dogtail import config, rawinput, tree  # noqa: E402
+from dogtail import rawinput, tree  # noqa: E402
+# The settings object, not the module of the same name.
+from dogtail.config import config  # noqa: E402
 
 config.logDebugToFile = False
 config.searchCutoffCount = 10
 config.defaultDelay = 0.2
+# Every wait in the tests is explicit (wait_for, find): dogtail's second
+# after each action only slows the suite.
+config.actionDelay = 0.2
 
 TEKEN = os.environ['TEKEN_INSTALLED_BIN']
 SCREENSHOTS = os.environ['TEKEN_SCREENSHOT_DIR']
@@ -77,7 +87,9 @@ class App:
 
     def run_again(self, *args):
         """Runs a second `teken`, which hands its arguments to this one."""
-        second = subprocess.run([TEKEN, *args], env=self.env, timeout=30)
+        # What it prints goes with this one's, never into the TAP stream.
+        output = self.log or sys.stderr
+        second = subprocess.run([TEKEN, *args], env=self.env, timeout=30, stdout=output, stderr=output)
         assert second.returncode == 0, 'the second instance failed'
 
     def quit(self):
@@ -89,6 +101,63 @@ class App:
             self.process.wait()
         if self.log:
             self.log.close()
+
+
+class Ca:
+    """A teken-ca on loopback for one test, in a scratch directory. Each
+    serves a copy of a CA initialized once per run from its seed:
+    initializing makes keys and takes seconds, copying takes none. Every
+    copy is fresh (no code used, no link clicked)."""
+
+    templates = {}
+
+    def __init__(self, *serve_args, seed=None, log=False):
+        """@log: keep the server's request log in self.log_path."""
+        self.dir = tempfile.mkdtemp(prefix='teken-e2e-ca-')
+        self.data = os.path.join(self.dir, 'data')
+        shutil.copytree(self._initialized(seed or os.environ['TEKEN_CA_SEED']), self.data)
+        self.root = os.path.join(self.data, 'root.pem')
+        self.maildir = os.path.join(self.data, 'mail')
+        self.log_path = os.path.join(self.dir, 'serve.log') if log else None
+        with open(self.log_path or os.devnull, 'wb') as output:
+            self.process = subprocess.Popen([os.environ['TEKEN_CA_BIN'], 'serve', self.data,
+                                             '--listen', '127.0.0.1:0', *serve_args],
+                                            stdout=output, stderr=subprocess.STDOUT)
+        url_file = os.path.join(self.data, 'serve.url')
+        self.url = wait_for(lambda: os.path.exists(url_file) and open(url_file).read().strip(), 'teken-ca')
+
+    @classmethod
+    def _initialized(cls, seed):
+        if seed not in cls.templates:
+            template = tempfile.mkdtemp(prefix='teken-e2e-ca-template-')
+            atexit.register(shutil.rmtree, template, True)
+            data = os.path.join(template, 'data')
+            subprocess.run([os.environ['TEKEN_CA_BIN'], 'init', data, '--seed', seed], check=True,
+                           capture_output=True)
+            cls.templates[seed] = data
+        return cls.templates[seed]
+
+    def env(self):
+        return {'TEKEN_CA_URL': self.url, 'TEKEN_CA_FILE': self.root, 'TEKEN_DEMO_MAILDIR': self.maildir}
+
+    def link(self, to, purpose, after=0):
+        """The teken:// link of the newest message of @purpose to @to,
+        written after the Unix time @after."""
+        def newest():
+            for path in sorted(glob.glob(os.path.join(self.maildir, 'new', '*')), reverse=True):
+                if os.path.getmtime(path) < after:
+                    continue
+                text = open(path, encoding='utf-8').read()
+                headers = text.split('\n\n', 1)[0]
+                if ('\nTo: %s\n' % to) in headers and ('\nX-Teken-Purpose: %s\n' % purpose) in headers:
+                    return re.search(r'^X-Teken-Link: (\S+)$', headers, re.M).group(1)
+            return None
+        return wait_for(newest, '%s mail to %s' % (purpose, to))
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 # GTK 4.8 does not report the 'showing' state, so it is not used to filter.
@@ -127,25 +196,30 @@ CONTAINER_ROLES = {'scroll pane', 'filler', 'panel', 'viewport', 'frame', 'dialo
 
 def unnamed_focusable(window):
     """The focusable widgets under @window (an AT-SPI accessible) that have
-    no accessible name: a screen reader would say only their role."""
+    no accessible name: a screen reader would say only their role. Every
+    question is a D-Bus call, so each node is asked only its state unless
+    it can take the focus."""
     found = []
 
-    def walk(node, path):
+    def describe(node):
+        return node.getRoleName() if not node.name else '%s %r' % (node.getRoleName(), node.name)
+
+    def walk(node, parents):
         for child in node:
+            if child is None:
+                continue
+            states = child.getState()
             # Hidden widgets (not hidden stack pages: GTK 4.8 calls them
             # visible) cannot take the focus.
-            if child is None or not child.getState().contains(pyatspi.STATE_VISIBLE):
+            if not states.contains(pyatspi.STATE_VISIBLE):
                 continue
-            role = child.getRoleName()
-            here = path + [role if not child.name else '%s %r' % (role, child.name)]
-            unnamed = not (child.name or '').strip()
-            # libadwaita 1.2 draws a toast's close button itself, unnamed,
-            # and gives the app no way to name it.
-            in_toast = path and path[-1] == "filler 'AdwToastWidget'"
-            if role not in CONTAINER_ROLES and unnamed and not in_toast and \
-                    child.getState().contains(pyatspi.STATE_FOCUSABLE):
-                found.append(' > '.join(here[-3:]))
-            walk(child, here)
+            if states.contains(pyatspi.STATE_FOCUSABLE) and not (child.name or '').strip() and \
+                    child.getRoleName() not in CONTAINER_ROLES and \
+                    not (parents and parents[-1].name == 'AdwToastWidget'):
+                # libadwaita 1.2 draws a toast's close button itself,
+                # unnamed, and gives the app no way to name it.
+                found.append(' > '.join(describe(n) for n in parents[-2:] + [child]))
+            walk(child, parents + [child])
 
     walk(window, [])
     return found

@@ -21,33 +21,18 @@ from test_account import BUDI, Ca, enter_code, make_pdf, press, screenshot, sign
 
 WINDOW = 'Sign Several Documents'
 CHOOSER = 'Add Documents'
-CA_BIN = os.environ['TEKEN_CA_BIN']
 
 
 class LoggedCa(Ca):
-    """test_account's teken-ca, served again with its request log kept, to
-    count the signing requests that reached it."""
+    """test_account's teken-ca with its request log kept, to count the
+    signing requests that reached it."""
 
     def __init__(self):
-        super().__init__()
-        self.process.terminate()
-        self.process.wait(timeout=10)
-        url_file = os.path.join(self.data, 'serve.url')
-        if os.path.exists(url_file):
-            os.unlink(url_file)
-        self.log_path = os.path.join(self.dir, 'serve.log')
-        self.log = open(self.log_path, 'wb')
-        self.process = subprocess.Popen([CA_BIN, 'serve', self.data, '--listen', '127.0.0.1:0'],
-                                        stdout=self.log, stderr=subprocess.STDOUT)
-        self.url = wait_for(lambda: os.path.exists(url_file) and open(url_file).read().strip(), 'teken-ca')
+        super().__init__(log=True)
 
     def signing_requests(self):
         with open(self.log_path, encoding='utf-8', errors='replace') as f:
             return f.read().count('POST /api/v2/sign/hash/pdf')
-
-    def stop(self):
-        super().stop()
-        self.log.close()
 
 
 NOTIFICATIONS_XML = '''<node><interface name="org.freedesktop.Notifications">

@@ -4,17 +4,12 @@
 # through the demo mailbox, every page typed into and clicked through
 # AT-SPI, a screenshot of each page.
 
-import glob
 import os
-import re
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from teken_e2e import App, click, find, find_label_containing, run_tests, wait_for  # noqa: E402
+from teken_e2e import App, Ca, click, find, find_label_containing, run_tests, wait_for  # noqa: E402
 from teken_e2e import screenshot as take_screenshot  # noqa: E402
 
 
@@ -23,43 +18,7 @@ def screenshot(window_title, name, ours=True):
     time.sleep(0.4)
     return take_screenshot(window_title, name, ours)
 
-CA_BIN = os.environ['TEKEN_CA_BIN']
-SEED = os.environ['TEKEN_CA_SEED']
 WIZARD = 'Get a Certificate'
-
-
-class Ca:
-    """A teken-ca for one test, in a scratch directory."""
-
-    def __init__(self, *serve_args):
-        self.dir = tempfile.mkdtemp(prefix='teken-e2e-ca-')
-        self.data = os.path.join(self.dir, 'data')
-        subprocess.run([CA_BIN, 'init', self.data, '--seed', SEED], check=True, capture_output=True)
-        self.process = subprocess.Popen([CA_BIN, 'serve', self.data, '--listen', '127.0.0.1:0', *serve_args],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        url_file = os.path.join(self.data, 'serve.url')
-        self.url = wait_for(lambda: os.path.exists(url_file) and open(url_file).read().strip(), 'teken-ca')
-        self.maildir = os.path.join(self.data, 'mail')
-
-    def env(self):
-        return {'TEKEN_CA_URL': self.url, 'TEKEN_CA_FILE': os.path.join(self.data, 'root.pem'),
-                'TEKEN_DEMO_MAILDIR': self.maildir}
-
-    def link(self, to, purpose):
-        """The teken:// link of the newest message of @purpose to @to."""
-        def newest():
-            for path in sorted(glob.glob(os.path.join(self.maildir, 'new', '*')), reverse=True):
-                text = open(path, encoding='utf-8').read()
-                headers = text.split('\n\n', 1)[0]
-                if ('\nTo: %s\n' % to) in headers and ('\nX-Teken-Purpose: %s\n' % purpose) in headers:
-                    return re.search(r'^X-Teken-Link: (\S+)$', headers, re.M).group(1)
-            return None
-        return wait_for(newest, '%s mail to %s' % (purpose, to))
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
-        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def wait_page(window, title):

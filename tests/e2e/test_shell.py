@@ -47,7 +47,7 @@ def test_indonesian():
     app = App(language='id')
     try:
         window = app.window('Teken')
-        find(window, 'label', 'Selamat Datang di Teken')
+        find(window, 'label', 'Selamat datang di Teken')
         find(window, 'push button', 'Menu Utama')
         screenshot('Teken', 'e2e-start-page-id')
     finally:

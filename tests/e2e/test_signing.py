@@ -167,7 +167,7 @@ def test_indonesian():
                                                       'click' in n.actions, retry=False, requireResult=False),
                            'the preset'))
             dialog = app.window('Tanda Tangani Dokumen')
-            find(dialog, 'label', 'Tanda Tangani Dengan')
+            find(dialog, 'label', 'Tanda Tangani dengan')
             press(dialog, 'Sertifikat BSrE Saya')
             find_label_containing(dialog, 'Masuk ke Sertifikat Saya untuk menandatangani')
             screenshot('Tanda Tangani Dokumen', 'e2e-signing-signed-out-id')
