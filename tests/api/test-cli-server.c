@@ -318,7 +318,7 @@ test_status_indonesian (void)
                               "status", "--server", ca->url, "--ca-file", ca->root_pem,
                               "--nik", TEKEN_TEST_BUDI_NIK,
                               "--client-id", ca->client_id, "--client-secret-file", secret_file, NULL), ==, 0);
-  g_assert_nonnull (strstr (out, "Sertifikat aktif dan dapat dipakai menandatangani."));
+  g_assert_nonnull (strstr (out, "Sertifikat aktif dan dapat dipakai untuk menandatangani."));
   g_assert_nonnull (strstr (out, "Data akun terverifikasi."));
 }
 
