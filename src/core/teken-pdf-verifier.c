@@ -886,7 +886,8 @@ verify_document (Verifier *verifier)
 static TekenPdfDocument *
 open_intact_prefix (const char  *path,
                     GBytes      *bytes,
-                    goffset      size)
+                    goffset      size,
+                    gboolean    *unfinished)
 {
   g_autoptr(GMappedFile) mapped = NULL;
   const char *data;
@@ -928,7 +929,12 @@ open_intact_prefix (const char  *path,
         prefix = teken_pdf_document_new_for_path_prefix (path, end, NULL);
 
       if (prefix != NULL)
-        return g_steal_pointer (&prefix);
+        {
+          /* No end marker after the intact part: its last update stops
+           * part-way, whether cut off or written so on purpose. */
+          *unfinished = tries == 1;
+          return g_steal_pointer (&prefix);
+        }
     }
 
   return NULL;
@@ -975,11 +981,12 @@ verify (const char      *path,
   g_autoptr(TekenPdfDocument) document = NULL;
   g_autoptr(GError) error = NULL;
   gboolean truncated = FALSE;
+  gboolean unfinished = FALSE;
 
   document = path ? teken_pdf_document_new_for_path (path, &error) : teken_pdf_document_new_for_bytes (bytes, &error);
   if (document == NULL && g_error_matches (error, TEKEN_PDF_ERROR, TEKEN_PDF_ERROR_DAMAGED))
     {
-      document = open_intact_prefix (path, bytes, bytes ? (goffset) g_bytes_get_size (bytes) : 0);
+      document = open_intact_prefix (path, bytes, bytes ? (goffset) g_bytes_get_size (bytes) : 0, &unfinished);
       truncated = document != NULL;
     }
 
@@ -997,7 +1004,9 @@ verify (const char      *path,
   if (truncated || (verifier.report->signatures->len > 0 && has_trailing_bytes (document)))
     {
       g_ptr_array_add (verifier.report->problems,
-                       g_strdup (_("Bytes were added to the end of the file that are not a proper incremental update. Someone changed the document after it was signed.")));
+                       unfinished
+                       ? g_strdup (_("The file is incomplete: it was cut off while downloading or copying, or bytes were added after it was signed. Ask the sender for the file again."))
+                       : g_strdup (_("Bytes were added to the end of the file that are not a proper incremental update. Someone changed the document after it was signed.")));
       verifier.report->status = verifier.report->status == TEKEN_VERIFY_UNSIGNED
                                 ? TEKEN_VERIFY_ERROR : MAX (verifier.report->status, TEKEN_VERIFY_MODIFIED);
     }

@@ -498,13 +498,13 @@ def isa(ctx, base, name_prefix='isa', what_base='hand-minimal.pdf signed by teke
     ctx.add('%s-no-xref.pdf' % name_prefix, base + body, 'bad', 'isa',
             what_base + '; the content stream redefined by an object appended after %%EOF '
             'with no xref section or trailer (seen only by a repairing reader)',
-            ['modified'], problem='update')
+            ['modified'], problem='added')
 
     # The same without the padding: qpdf still reads the signed revision.
     ctx.add('%s-no-xref-short.pdf' % name_prefix,
             base + b'%d %d obj\n' % (cref.num, cref.gen) + ser(Stream({}, evil)) + b'\nendobj\n',
             'bad', 'isa', what_base + '; a short redefinition of the content stream appended '
-            'after %%EOF, no xref section, no trailer', ['modified'], problem='update')
+            'after %%EOF, no xref section, no trailer', ['modified'], problem='added')
 
     font_ref = pdf.resolve(page[b'Resources'])[b'Font'][b'F1']
     up = Update(pdf)

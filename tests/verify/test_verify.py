@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import traceback
 
 TEKEN = os.environ['TEKEN_BIN']
@@ -122,6 +123,21 @@ def errors():
         code, reports = verify([os.path.join(FIXTURES, name)])
         assert code == 1 and reports[0]['status'] == 'error', reports
         assert words in all_problems(reports[0]), all_problems(reports[0])
+
+
+@check('a signed file cut off part-way says so, and is never valid')
+def cut_off():
+    with open(os.path.join(CORPUS, 'ok-teken.pdf'), 'rb') as f:
+        data = f.read()
+    # Half-way through the signed update, after the original's end marker.
+    original_end = data.rfind(b'%%EOF', 0, len(data) - 8)
+    assert original_end > 0
+    with tempfile.NamedTemporaryFile(suffix='.pdf') as cut:
+        cut.write(data[:(original_end + len(data)) // 2])
+        cut.flush()
+        code, reports = verify([cut.name], [os.path.join(PKI, 'root.pem')])
+    assert code == 1 and reports[0]['status'] == 'error', reports
+    assert 'cut off' in all_problems(reports[0]) and 'Ask the sender' in all_problems(reports[0]), reports
 
 
 @check('without the root the same document is untrusted, never valid')
