@@ -240,3 +240,117 @@ teken_ui_test_trust_store (void)
 
   return trust;
 }
+
+/* Shown: visible, and not on a hidden page of a stack (which GTK marks
+ * not child-visible rather than not visible). */
+static gboolean
+shown (GtkWidget *widget)
+{
+  return gtk_widget_get_visible (widget) && gtk_widget_get_child_visible (widget);
+}
+
+/**
+ * teken_ui_test_find:
+ * @match: whether a widget is the one
+ *
+ * Returns: (transfer none) (nullable): the first widget under @root, in
+ *   depth-first order, that is shown and matches
+ */
+GtkWidget *
+teken_ui_test_find (GtkWidget      *root,
+                    gboolean      (*match) (GtkWidget     *widget,
+                                            gconstpointer  data),
+                    gconstpointer   data)
+{
+  if (!shown (root))
+    return NULL;
+  if (match (root, data))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = teken_ui_test_find (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static gboolean
+is_of_type (GtkWidget     *widget,
+            gconstpointer  type)
+{
+  return G_TYPE_CHECK_INSTANCE_TYPE (widget, GPOINTER_TO_SIZE (type));
+}
+
+GtkWidget *
+teken_ui_test_find_of_type (GtkWidget *root,
+                            GType      type)
+{
+  return teken_ui_test_find (root, is_of_type, GSIZE_TO_POINTER (type));
+}
+
+static gboolean
+is_row_titled (GtkWidget     *widget,
+               gconstpointer  title)
+{
+  return ADW_IS_PREFERENCES_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+/* An AdwPreferencesRow by its title. */
+GtkWidget *
+teken_ui_test_find_row (GtkWidget  *root,
+                        const char *title)
+{
+  return teken_ui_test_find (root, is_row_titled, title);
+}
+
+static gboolean
+is_toggle_labelled (GtkWidget     *widget,
+                    gconstpointer  label)
+{
+  return GTK_IS_TOGGLE_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+/* A toggle button by its label ("Plh.", "Plt."). */
+GtkToggleButton *
+teken_ui_test_find_toggle (GtkWidget  *root,
+                           const char *label)
+{
+  return GTK_TOGGLE_BUTTON (teken_ui_test_find (root, is_toggle_labelled, label));
+}
+
+static gboolean
+is_error_label (GtkWidget     *widget,
+                gconstpointer  data)
+{
+  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "error");
+}
+
+/* The label a form shows its error in (style class "error"). */
+GtkWidget *
+teken_ui_test_find_error_label (GtkWidget *root)
+{
+  return teken_ui_test_find (root, is_error_label, NULL);
+}
+
+/* A visible toplevel window of @type, such as a dialog another window
+ * opened. */
+GtkWindow *
+teken_ui_test_find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* (transfer none) */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return GTK_WINDOW (window);
+    }
+
+  return NULL;
+}

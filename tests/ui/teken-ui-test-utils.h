@@ -29,4 +29,17 @@ char             *teken_ui_test_fixture             (const char         *name);
 char             *teken_ui_test_corpus_file         (const char         *name);
 TekenTrustStore  *teken_ui_test_trust_store         (void);
 
+GtkWidget        *teken_ui_test_find                (GtkWidget          *root,
+                                                     gboolean          (*match) (GtkWidget     *widget,
+                                                                                 gconstpointer  data),
+                                                     gconstpointer       data);
+GtkWidget        *teken_ui_test_find_of_type        (GtkWidget          *root,
+                                                     GType               type);
+GtkWidget        *teken_ui_test_find_row            (GtkWidget          *root,
+                                                     const char         *title);
+GtkToggleButton  *teken_ui_test_find_toggle         (GtkWidget          *root,
+                                                     const char         *label);
+GtkWidget        *teken_ui_test_find_error_label    (GtkWidget          *root);
+GtkWindow        *teken_ui_test_find_toplevel       (GType               type);
+
 G_END_DECLS

@@ -49,26 +49,6 @@ read_passphrase (const char *who)
   return passphrase;
 }
 
-/* A row the holder can see (on the page shown), by its title. */
-static GtkWidget *
-find_row (GtkWidget  *root,
-          const char *title)
-{
-  if (ADW_IS_PREFERENCES_ROW (root) && gtk_widget_get_mapped (root) &&
-      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_row (child, title);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 /* A button the holder can see, by its tooltip. */
 static GtkWidget *
 find_button (GtkWidget  *root,
@@ -169,7 +149,7 @@ choose_signer (TekenBatchWindow *window,
 
   teken_signer_picker_set_source (picker, TEKEN_SIGNER_SOURCE_FILE);
   teken_signer_picker_set_file (picker, certificate);
-  row = find_row (GTK_WIDGET (picker), "Passphrase");
+  row = teken_ui_test_find_row (GTK_WIDGET (picker), "Passphrase");
   g_assert_nonnull (row);
   gtk_editable_set_text (GTK_EDITABLE (row), passphrase);
   teken_ui_test_wait_until (picker_ready, picker, "the picker to be ready");
@@ -245,13 +225,13 @@ test_sign_with_file (void)
   }
   g_assert_nonnull (teken_test_find_label (GTK_WIDGET (window), "4 documents"));
 
-  adw_combo_row_set_selected (ADW_COMBO_ROW (find_row (GTK_WIDGET (window), "Signature")), 0);
+  adw_combo_row_set_selected (ADW_COMBO_ROW (teken_ui_test_find_row (GTK_WIDGET (window), "Signature")), 0);
   gtk_widget_activate (find_button (GTK_WIDGET (window), "Plh. (Pelaksana Harian)"));
-  gtk_editable_set_text (GTK_EDITABLE (find_row (GTK_WIDGET (window), "Position (jabatan)")), "Sekretaris Daerah");
-  gtk_editable_set_text (GTK_EDITABLE (find_row (GTK_WIDGET (window), "Reason")), "Persetujuan");
-  gtk_editable_set_text (GTK_EDITABLE (find_row (GTK_WIDGET (window), "Location")), "Kota Contoh");
+  gtk_editable_set_text (GTK_EDITABLE (teken_ui_test_find_row (GTK_WIDGET (window), "Position (jabatan)")), "Sekretaris Daerah");
+  gtk_editable_set_text (GTK_EDITABLE (teken_ui_test_find_row (GTK_WIDGET (window), "Reason")), "Persetujuan");
+  gtk_editable_set_text (GTK_EDITABLE (teken_ui_test_find_row (GTK_WIDGET (window), "Location")), "Kota Contoh");
   /* A key in a file: no CA passphrase to ask. */
-  g_assert_null (find_row (GTK_WIDGET (window), "Passphrase"));
+  g_assert_null (teken_ui_test_find_row (GTK_WIDGET (window), "Passphrase"));
   teken_test_save_screenshot (GTK_WIDGET (window), "batch-window-documents");
 
   g_signal_connect (window, "notify::page", G_CALLBACK (progress_shown_cb), &progress_shown);

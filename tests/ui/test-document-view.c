@@ -378,21 +378,11 @@ page_shown_cb (GtkStack          *stack,
                       G_CALLBACK (reveal_before_layout_cb), view);
 }
 
-static GtkStack *
-find_page_stack (GtkWidget *widget)
+static gboolean
+is_page_stack (GtkWidget     *widget,
+               gconstpointer  data)
 {
-  if (GTK_IS_STACK (widget) && gtk_stack_get_child_by_name (GTK_STACK (widget), "document") != NULL)
-    return GTK_STACK (widget);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkStack *stack = find_page_stack (child);
-
-      if (stack != NULL)
-        return stack;
-    }
-
-  return NULL;
+  return GTK_IS_STACK (widget) && gtk_stack_get_child_by_name (GTK_STACK (widget), "document") != NULL;
 }
 
 static gboolean
@@ -417,7 +407,7 @@ test_sidebars_before_first_layout (void)
   g_application_open (G_APPLICATION (app), &file, 1, "");
   window = gtk_application_get_active_window (GTK_APPLICATION (app));
   view = get_view (TEKEN_WINDOW (window));
-  stack = find_page_stack (GTK_WIDGET (view));
+  stack = GTK_STACK (teken_ui_test_find (GTK_WIDGET (view), is_page_stack, NULL));
   g_assert_nonnull (stack);
   g_signal_connect (stack, "notify::visible-child-name", G_CALLBACK (page_shown_cb), view);
 

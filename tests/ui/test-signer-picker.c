@@ -157,25 +157,6 @@ picker_ready (gpointer data)
   return teken_signer_picker_get_ready (data);
 }
 
-static GtkWidget *
-find_row (GtkWidget  *root,
-          const char *title)
-{
-  if (ADW_IS_PREFERENCES_ROW (root) && gtk_widget_is_visible (root) &&
-      g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_row (child, title);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static GtkWindow *
 show_in_window (GtkWidget *widget)
 {
@@ -225,7 +206,7 @@ test_picker_follows_sign_in (void)
 
   g_assert_cmpint (teken_signer_picker_get_source (picker), ==, TEKEN_SIGNER_SOURCE_FILE);
   teken_signer_picker_set_source (picker, TEKEN_SIGNER_SOURCE_ACCOUNT);
-  g_assert_nonnull (find_row (GTK_WIDGET (picker), "Not Signed In"));
+  g_assert_nonnull (teken_ui_test_find_row (GTK_WIDGET (picker), "Not Signed In"));
   g_assert_nonnull (teken_test_find_label (GTK_WIDGET (picker), "Sign in to My Certificate to sign"));
   g_assert_false (teken_signer_picker_get_ready (picker));
   teken_test_save_screenshot (GTK_WIDGET (window), "signer-picker-signed-out");
@@ -246,11 +227,11 @@ test_picker_follows_sign_in (void)
   g_assert_cmpstr (teken_signer_picker_get_certificate_status (picker), ==, "ISSUE");
   holder = g_ascii_strdown (teken_signer_picker_get_holder_name (picker), -1);
   g_assert_nonnull (strstr (holder, "budi santoso"));
-  g_assert_nonnull (find_row (GTK_WIDGET (picker), "Serial Number"));
+  g_assert_nonnull (teken_ui_test_find_row (GTK_WIDGET (picker), "Serial Number"));
   g_assert_nonnull (teken_test_find_label (GTK_WIDGET (picker), "(ISSUE)"));
   g_assert_false (teken_signer_picker_get_ready (picker));
 
-  passphrase_row = find_row (GTK_WIDGET (picker), "Passphrase");
+  passphrase_row = teken_ui_test_find_row (GTK_WIDGET (picker), "Passphrase");
   g_assert_nonnull (passphrase_row);
   gtk_editable_set_text (GTK_EDITABLE (passphrase_row), TEKEN_TEST_BUDI_PASSPHRASE);
   g_assert_true (teken_signer_picker_get_ready (picker));
@@ -279,7 +260,7 @@ test_picker_follows_sign_in (void)
   /* Signing out empties the account part again. */
   teken_ca_client_set_session (client, NULL);
   teken_ui_test_wait_until (picker_signed_out, picker, "the picker to see the sign-out");
-  g_assert_nonnull (find_row (GTK_WIDGET (picker), "Not Signed In"));
+  g_assert_nonnull (teken_ui_test_find_row (GTK_WIDGET (picker), "Not Signed In"));
   gtk_window_destroy (window);
 }
 
@@ -347,25 +328,10 @@ copy_to_work_dir (const char *path)
   return g_steal_pointer (&target);
 }
 
-static TekenSignDialog *
-find_sign_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (TEKEN_IS_SIGN_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return TEKEN_SIGN_DIALOG (window);
-    }
-  return NULL;
-}
-
 static gboolean
 has_sign_dialog (gpointer data)
 {
-  return find_sign_dialog () != NULL;
+  return TEKEN_SIGN_DIALOG (teken_ui_test_find_toplevel (TEKEN_TYPE_SIGN_DIALOG)) != NULL;
 }
 
 static gboolean
@@ -386,70 +352,18 @@ dialog_can_sign (gpointer data)
   return can_sign;
 }
 
-static GtkWidget *
-find_error_label (GtkWidget *root)
-{
-  if (GTK_IS_LABEL (root) && gtk_widget_has_css_class (root, "error") && gtk_widget_get_visible (root))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_error_label (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static const char *
 error_text (TekenSignDialog *dialog)
 {
-  GtkWidget *label = find_error_label (GTK_WIDGET (dialog));
+  GtkWidget *label = teken_ui_test_find_error_label (GTK_WIDGET (dialog));
 
   return label != NULL ? gtk_label_get_text (GTK_LABEL (label)) : "";
-}
-
-static GtkWidget *
-find_widget_of_type (GtkWidget *root,
-                     GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) && gtk_widget_get_visible (root))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget_of_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* A toggle button of the dialog by its label ("Plh.", "Plt."). */
-static GtkToggleButton *
-find_toggle (GtkWidget  *root,
-             const char *label)
-{
-  if (GTK_IS_TOGGLE_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
-    return GTK_TOGGLE_BUTTON (root);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkToggleButton *found = find_toggle (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
 }
 
 static gboolean
 preview_shown (gpointer data)
 {
-  GtkWidget *picture = find_widget_of_type (data, GTK_TYPE_PICTURE);
+  GtkWidget *picture = teken_ui_test_find_of_type (data, GTK_TYPE_PICTURE);
 
   return picture != NULL && gtk_picture_get_paintable (GTK_PICTURE (picture)) != NULL;
 }
@@ -490,7 +404,7 @@ static void
 type_passphrase (TekenSignDialog *dialog,
                  const char      *passphrase)
 {
-  GtkWidget *row = find_row (GTK_WIDGET (dialog), "Passphrase");
+  GtkWidget *row = teken_ui_test_find_row (GTK_WIDGET (dialog), "Passphrase");
 
   g_assert_nonnull (row);
   gtk_editable_set_text (GTK_EDITABLE (row), passphrase);
@@ -521,7 +435,7 @@ test_dialog_signs_at_the_ca (void)
   gtk_widget_activate_action (GTK_WIDGET (view), "view.sign", NULL);
   gtk_widget_activate_action (GTK_WIDGET (view), "view.place", "s", "last-bottom-right");
   teken_ui_test_wait_until (has_sign_dialog, NULL, "the sign dialog");
-  dialog = g_object_ref (find_sign_dialog ());
+  dialog = g_object_ref (TEKEN_SIGN_DIALOG (teken_ui_test_find_toplevel (TEKEN_TYPE_SIGN_DIALOG)));
   signing.dialog = dialog;
   picker = teken_sign_dialog_get_picker (dialog);
   teken_ui_test_wait_until (picker_has_holder, picker, "the holder");
@@ -532,9 +446,9 @@ test_dialog_signs_at_the_ca (void)
   gtk_widget_activate_action (GTK_WIDGET (dialog), "sign.open-certificate", NULL);
   teken_ui_test_wait_until (dialog_idle, dialog, "the details");
   g_assert_cmpstr (error_text (dialog), ==, "");
-  gtk_toggle_button_set_active (find_toggle (GTK_WIDGET (dialog), "Plh."), TRUE);
-  gtk_editable_set_text (GTK_EDITABLE (find_row (GTK_WIDGET (dialog), "Position (jabatan)")), "Kepala Dinas Kominfo");
-  gtk_editable_set_text (GTK_EDITABLE (find_row (GTK_WIDGET (dialog), "Reason")), "Persetujuan");
+  gtk_toggle_button_set_active (teken_ui_test_find_toggle (GTK_WIDGET (dialog), "Plh."), TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (teken_ui_test_find_row (GTK_WIDGET (dialog), "Position (jabatan)")), "Kepala Dinas Kominfo");
+  gtk_editable_set_text (GTK_EDITABLE (teken_ui_test_find_row (GTK_WIDGET (dialog), "Reason")), "Persetujuan");
 
   /* The preview is there before the passphrase; Sign is off without it. */
   teken_ui_test_wait_until (preview_shown, dialog, "the preview");
@@ -551,7 +465,7 @@ test_dialog_signs_at_the_ca (void)
   g_assert_null (signing.output);
   g_test_message ("wrong passphrase: %s", error_text (dialog));
   g_assert_nonnull (strstr (error_text (dialog), "tries left before your signing key is locked"));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_row (GTK_WIDGET (dialog), "Passphrase"))), ==, "");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (teken_ui_test_find_row (GTK_WIDGET (dialog), "Passphrase"))), ==, "");
   g_assert_false (g_file_test (expected, G_FILE_TEST_EXISTS));
   settle ();
   teken_test_save_screenshot (GTK_WIDGET (dialog), "sign-remote-wrong-passphrase");
@@ -643,7 +557,7 @@ test_picker_emailed_code (void)
 
   sign_in_budi (client);
   teken_ui_test_wait_until (picker_has_holder, picker, "the holder");
-  g_assert_null (find_row (GTK_WIDGET (picker), "Confirm With"));
+  g_assert_null (teken_ui_test_find_row (GTK_WIDGET (picker), "Confirm With"));
 
   json_object_set_boolean_member (body, "enabled", TRUE);
   teken_ca_client_call_async (client, TEKEN_CA_ENDPOINT_SIGNING_OTP_CONSENT, NULL, NULL, body, secrets, NULL,
@@ -655,18 +569,18 @@ test_picker_emailed_code (void)
 
   teken_signer_picker_reload (picker);
   teken_ui_test_wait_until (picker_has_holder, picker, "the holder again");
-  g_assert_nonnull (find_row (GTK_WIDGET (picker), "Confirm With"));
-  gtk_toggle_button_set_active (find_toggle (GTK_WIDGET (picker), "E-mailed Code"), TRUE);
-  g_assert_nonnull (find_row (GTK_WIDGET (picker), "Code from the E-mail"));
+  g_assert_nonnull (teken_ui_test_find_row (GTK_WIDGET (picker), "Confirm With"));
+  gtk_toggle_button_set_active (teken_ui_test_find_toggle (GTK_WIDGET (picker), "E-mailed Code"), TRUE);
+  g_assert_nonnull (teken_ui_test_find_row (GTK_WIDGET (picker), "Code from the E-mail"));
   g_assert_false (teken_signer_picker_get_ready (picker));
 
-  credential = find_widget_of_type (GTK_WIDGET (picker), TEKEN_TYPE_SIGNING_CREDENTIAL);
+  credential = teken_ui_test_find_of_type (GTK_WIDGET (picker), TEKEN_TYPE_SIGNING_CREDENTIAL);
   g_assert_nonnull (credential);
   gtk_widget_activate_action (credential, "credential.send-code", NULL);
   teken_ui_test_wait_until (code_mailed, &code, "the e-mailed code");
   g_assert_cmpuint (strlen (code), ==, 6);
   wait_for_label (GTK_WIDGET (picker), "A code is on its way");
-  gtk_editable_set_text (GTK_EDITABLE (find_row (GTK_WIDGET (picker), "Code from the E-mail")), code);
+  gtk_editable_set_text (GTK_EDITABLE (teken_ui_test_find_row (GTK_WIDGET (picker), "Code from the E-mail")), code);
   g_assert_true (teken_signer_picker_get_ready (picker));
   teken_test_save_screenshot (GTK_WIDGET (window), "signer-picker-code");
 
@@ -713,7 +627,7 @@ test_picker_suspended (void)
   g_assert_cmpstr (teken_signer_picker_get_certificate_status (picker), ==, "SUSPEND");
   g_assert_nonnull (teken_test_find_label (GTK_WIDGET (picker), "(SUSPEND)"));
   g_assert_nonnull (teken_test_find_label (GTK_WIDGET (picker), "Open My Certificate"));
-  g_assert_null (find_row (GTK_WIDGET (picker), "Passphrase"));
+  g_assert_null (teken_ui_test_find_row (GTK_WIDGET (picker), "Passphrase"));
   g_assert_false (teken_signer_picker_get_ready (picker));
   teken_test_save_screenshot (GTK_WIDGET (window), "signer-picker-suspended");
 
@@ -745,7 +659,7 @@ test_dialog_key_locked (void)
   gtk_widget_activate_action (GTK_WIDGET (view), "view.sign", NULL);
   gtk_widget_activate_action (GTK_WIDGET (view), "view.sign-invisibly", NULL);
   teken_ui_test_wait_until (has_sign_dialog, NULL, "the sign dialog");
-  dialog = g_object_ref (find_sign_dialog ());
+  dialog = g_object_ref (TEKEN_SIGN_DIALOG (teken_ui_test_find_toplevel (TEKEN_TYPE_SIGN_DIALOG)));
   signing.dialog = dialog;
   g_signal_connect (dialog, "signed", G_CALLBACK (signed_cb), &signing);
   picker = teken_sign_dialog_get_picker (dialog);
@@ -800,13 +714,13 @@ test_dialog_no_network (void)
   gtk_widget_activate_action (GTK_WIDGET (view), "view.sign", NULL);
   gtk_widget_activate_action (GTK_WIDGET (view), "view.place", "s", "first-top-right");
   teken_ui_test_wait_until (has_sign_dialog, NULL, "the sign dialog");
-  dialog = g_object_ref (find_sign_dialog ());
+  dialog = g_object_ref (TEKEN_SIGN_DIALOG (teken_ui_test_find_toplevel (TEKEN_TYPE_SIGN_DIALOG)));
   signing.dialog = dialog;
   g_signal_connect (dialog, "signed", G_CALLBACK (signed_cb), &signing);
   teken_ui_test_wait_until (picker_ready, teken_sign_dialog_get_picker (dialog), "Dewi's certificate");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "sign.open-certificate", NULL);
   teken_ui_test_wait_until (dialog_idle, dialog, "the details");
-  gtk_editable_set_text (GTK_EDITABLE (find_row (GTK_WIDGET (dialog), "Reason")), "Mengetahui");
+  gtk_editable_set_text (GTK_EDITABLE (teken_ui_test_find_row (GTK_WIDGET (dialog), "Reason")), "Mengetahui");
 
   log = teken_test_ca_stop (ca);
   type_passphrase (dialog, TEKEN_TEST_DEWI_PASSPHRASE);
@@ -817,8 +731,8 @@ test_dialog_no_network (void)
   g_assert_null (signing.output);
   g_assert_true (g_str_has_prefix (error_text (dialog), "Nothing was signed. The CA server at "));
   /* Still on the details, as typed, ready for another try. */
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_row (GTK_WIDGET (dialog), "Reason"))), ==, "Mengetahui");
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_row (GTK_WIDGET (dialog), "Passphrase"))), ==, "");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (teken_ui_test_find_row (GTK_WIDGET (dialog), "Reason"))), ==, "Mengetahui");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (teken_ui_test_find_row (GTK_WIDGET (dialog), "Passphrase"))), ==, "");
   g_assert_false (g_file_test (expected, G_FILE_TEST_EXISTS));
   settle ();
   teken_test_save_screenshot (GTK_WIDGET (dialog), "sign-remote-no-network");

@@ -77,26 +77,10 @@ read_passphrase (const char *who)
   return passphrase;
 }
 
-static TekenSignDialog *
-find_sign_dialog (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();   /* (transfer none) */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (TEKEN_IS_SIGN_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return TEKEN_SIGN_DIALOG (window);
-    }
-
-  return NULL;
-}
-
 static gboolean
 has_sign_dialog (gpointer data)
 {
-  return find_sign_dialog () != NULL;
+  return TEKEN_SIGN_DIALOG (teken_ui_test_find_toplevel (TEKEN_TYPE_SIGN_DIALOG)) != NULL;
 }
 
 static gboolean
@@ -140,84 +124,10 @@ signed_cb (TekenSignDialog *dialog,
   signing->output = g_object_ref (output);
 }
 
-static GtkWidget *
-find_widget_of_type (GtkWidget *root,
-                     GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) && gtk_widget_get_visible (root))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget_of_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static GtkWidget *
-find_error_label (GtkWidget *root)
-{
-  if (GTK_IS_LABEL (root) && gtk_widget_has_css_class (root, "error") && gtk_widget_get_visible (root))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_error_label (child);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-/* The rows of the dialog, by their titles; hidden ones (the other
- * source's) are skipped. */
-static GtkWidget *
-find_row (GtkWidget  *root,
-          const char *title)
-{
-  if (ADW_IS_PREFERENCES_ROW (root) && gtk_widget_is_visible (root) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_row (child, title);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-/* A toggle button of the dialog by its label ("Plh.", "Plt."). */
-static GtkToggleButton *
-find_toggle (GtkWidget  *root,
-             const char *label)
-{
-  if (GTK_IS_TOGGLE_BUTTON (root) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
-    return GTK_TOGGLE_BUTTON (root);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child; child = gtk_widget_get_next_sibling (child))
-    {
-      GtkToggleButton *found = find_toggle (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static gboolean
 preview_shown (gpointer data)
 {
-  GtkPicture *picture = GTK_PICTURE (find_widget_of_type (data, GTK_TYPE_PICTURE));
+  GtkPicture *picture = GTK_PICTURE (teken_ui_test_find_of_type (data, GTK_TYPE_PICTURE));
 
   return picture != NULL && gtk_picture_get_paintable (picture) != NULL;
 }
@@ -236,7 +146,7 @@ sign_with_dialog (TekenSignDialog *dialog,
 
   teken_test_wait_until_drawn (GTK_WIDGET (dialog));
   teken_sign_dialog_set_certificate (dialog, certificate);
-  passphrase_row = find_row (GTK_WIDGET (dialog), "Passphrase");
+  passphrase_row = teken_ui_test_find_row (GTK_WIDGET (dialog), "Passphrase");
   g_assert_nonnull (passphrase_row);
 
   /* A wrong passphrase is said so, and nothing moves on. */
@@ -253,10 +163,10 @@ sign_with_dialog (TekenSignDialog *dialog,
   teken_ui_test_wait_until (dialog_idle, dialog, "the certificate to open");
   g_assert_nonnull (teken_test_find_label (GTK_WIDGET (dialog), "Budi Santoso"));
 
-  gtk_toggle_button_set_active (find_toggle (GTK_WIDGET (dialog), "Plt."), TRUE);
-  gtk_editable_set_text (GTK_EDITABLE (find_row (GTK_WIDGET (dialog), "Position (jabatan)")), "Kepala Dinas Kominfo");
-  gtk_editable_set_text (GTK_EDITABLE (find_row (GTK_WIDGET (dialog), "Reason")), "Persetujuan");
-  gtk_editable_set_text (GTK_EDITABLE (find_row (GTK_WIDGET (dialog), "Location")), "Kota Contoh");
+  gtk_toggle_button_set_active (teken_ui_test_find_toggle (GTK_WIDGET (dialog), "Plt."), TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (teken_ui_test_find_row (GTK_WIDGET (dialog), "Position (jabatan)")), "Kepala Dinas Kominfo");
+  gtk_editable_set_text (GTK_EDITABLE (teken_ui_test_find_row (GTK_WIDGET (dialog), "Reason")), "Persetujuan");
+  gtk_editable_set_text (GTK_EDITABLE (teken_ui_test_find_row (GTK_WIDGET (dialog), "Location")), "Kota Contoh");
 
   if (screenshots)
     {
@@ -271,7 +181,7 @@ sign_with_dialog (TekenSignDialog *dialog,
   teken_ui_test_wait_until (signing_over, &signing, "signing");
   if (signing.output == NULL)
     {
-      GtkWidget *label = find_error_label (GTK_WIDGET (dialog));
+      GtkWidget *label = teken_ui_test_find_error_label (GTK_WIDGET (dialog));
 
       g_error ("Signing failed: %s", label ? gtk_label_get_text (GTK_LABEL (label)) : "?");
     }
@@ -405,7 +315,7 @@ test_placement_lands_where_dragged (void)
       g_assert_cmpfloat (fabs (placed.height - wanted.size.height), <, 0.01);
 
       teken_ui_test_wait_until (has_sign_dialog, NULL, "the sign dialog");
-      dialog = find_sign_dialog ();
+      dialog = TEKEN_SIGN_DIALOG (teken_ui_test_find_toplevel (TEKEN_TYPE_SIGN_DIALOG));
       g_object_ref (dialog);
       signed_file = sign_with_dialog (dialog, FALSE);
       g_assert_nonnull (signed_file);
@@ -460,7 +370,7 @@ test_sign_flow (void)
   g_assert_nonnull (teken_test_find_label (GTK_WIDGET (window), "Where should the signature go?"));
   gtk_widget_activate_action (GTK_WIDGET (view), "view.place", "s", "last-bottom-right");
   teken_ui_test_wait_until (has_sign_dialog, NULL, "the sign dialog");
-  dialog = g_object_ref (find_sign_dialog ());
+  dialog = g_object_ref (TEKEN_SIGN_DIALOG (teken_ui_test_find_toplevel (TEKEN_TYPE_SIGN_DIALOG)));
   teken_test_save_screenshot (GTK_WIDGET (dialog), "sign-dialog-certificate");
 
   output = sign_with_dialog (dialog, TRUE);
@@ -506,7 +416,7 @@ test_sign_invisibly (void)
   gtk_widget_activate_action (GTK_WIDGET (view), "view.sign", NULL);
   gtk_widget_activate_action (GTK_WIDGET (view), "view.sign-invisibly", NULL);
   teken_ui_test_wait_until (has_sign_dialog, NULL, "the sign dialog");
-  dialog = g_object_ref (find_sign_dialog ());
+  dialog = g_object_ref (TEKEN_SIGN_DIALOG (teken_ui_test_find_toplevel (TEKEN_TYPE_SIGN_DIALOG)));
   output = sign_with_dialog (dialog, FALSE);
   g_assert_nonnull (output);
   g_object_unref (dialog);
