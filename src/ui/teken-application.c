@@ -57,7 +57,9 @@ about_activated_cb (GSimpleAction *action,
   static const char *developers[] = { "The Teken authors", NULL };
   GtkWidget *about;
 
+  /* Of the application, so that its widgets get names (window_added). */
   about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "application", self,
                         "transient-for", gtk_application_get_active_window (GTK_APPLICATION (self)),
                         "title", _("About Teken"),
                         "application-name", _("Teken"),
@@ -468,29 +470,53 @@ peek_tooltip_cb (GtkWidget *button)
     gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
 }
 
+static gboolean
+has_action_bar (GtkWidget *box)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (box); child; child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_ACTION_BAR (child))
+      return TRUE;
+  return FALSE;
+}
+
 /* libadwaita 1.2 leaves some of its widgets without a name a person can
- * use: a password row's show-text button is called after its icon
- * ("GtkImage") and gets its tooltip ("Show Text", "Hide Text") as its name,
- * kept as that changes; the preferences window's search entry (there even
- * with search off) is called "Search". */
+ * use (GTK then reads out a type name: "GtkImage", "GtkTextView"):
+ * - a password row's show-text button gets its tooltip ("Show Text",
+ *   "Hide Text") as its name, kept as that changes, and so do the About
+ *   window's icon-only buttons ("Back");
+ * - the preferences window's search entry (there even with search off) is
+ *   called "Search";
+ * - the About window's two text views are its release notes and its
+ *   troubleshooting text (the one with Copy Text below it). */
 static void
 name_library_widgets (GtkWidget *widget,
-                      gboolean   in_password_row)
+                      gboolean   in_password_row,
+                      gboolean   in_about)
 {
   in_password_row = in_password_row || ADW_IS_PASSWORD_ENTRY_ROW (widget);
+  in_about = in_about || ADW_IS_ABOUT_WINDOW (widget);
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      if (in_password_row && GTK_IS_BUTTON (child))
+      if ((in_password_row || in_about) && GTK_IS_BUTTON (child) && gtk_button_get_label (GTK_BUTTON (child)) == NULL)
         {
           peek_tooltip_cb (child);
           g_signal_connect (child, "notify::tooltip-text", G_CALLBACK (peek_tooltip_cb), NULL);
         }
       else if (GTK_IS_SEARCH_ENTRY (child))
         gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Search"), -1);
+      else if (in_about && GTK_IS_TEXT_VIEW (child))
+        {
+          GtkWidget *box = gtk_widget_get_ancestor (child, GTK_TYPE_BOX);
+          gboolean troubleshooting = box != NULL && has_action_bar (box);
+
+          gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          troubleshooting ? _("Troubleshooting information") : _("Release notes"),
+                                          -1);
+        }
       else
-        name_library_widgets (child, in_password_row);
+        name_library_widgets (child, in_password_row, in_about);
     }
 }
 
@@ -500,7 +526,7 @@ teken_application_window_added (GtkApplication *app,
                                 GtkWindow      *window)
 {
   GTK_APPLICATION_CLASS (teken_application_parent_class)->window_added (app, window);
-  name_library_widgets (GTK_WIDGET (window), FALSE);
+  name_library_widgets (GTK_WIDGET (window), FALSE, FALSE);
 }
 
 static void

@@ -928,6 +928,9 @@ teken_page_canvas_init (TekenPageCanvas *self)
   GtkGesture *drag;
 
   self->zoom_mode = TEKEN_ZOOM_FIT_WIDTH;
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Document pages"),
+                                  -1);
   self->free_scale = TEKEN_SCALE_ACTUAL_SIZE;
   self->pending_page = -1;
 

@@ -1049,7 +1049,6 @@ set_outcome (TekenEnrollWindow *self,
   gtk_widget_set_sensitive (GTK_WIDGET (self->outcome_button), !with_link);
   gtk_widget_set_visible (GTK_WIDGET (self->outcome_secondary_button),
                           with_link && gtk_widget_get_visible (GTK_WIDGET (self->mailbox_button)));
-  gtk_button_set_label (self->outcome_secondary_button, _("Demo Mailbox"));
 }
 
 /* Shows the page of the enrollment's next step (docs/api.md §5, `step`),

@@ -964,6 +964,8 @@ teken_selfie_page_show_refusal (TekenSelfiePage *self,
   g_return_if_fail (message != NULL);
 
   gtk_label_set_text (self->refusal_label, message);
+  /* Empty, a selectable label would still take the focus, nameless. */
+  gtk_widget_set_visible (GTK_WIDGET (self->refusal_label), message != NULL && *message != '\0');
   gtk_revealer_set_reveal_child (self->refusal_revealer, TRUE);
   self->photo_refused = TRUE;
   update_actions (self);
