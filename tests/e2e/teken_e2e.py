@@ -31,6 +31,7 @@ config.defaultDelay = 0.2
 # Every wait in the tests is explicit (wait_for, find): dogtail's second
 # after each action only slows the suite.
 config.actionDelay = 0.2
+config.typingDelay = 0.02
 
 TEKEN = os.environ['TEKEN_INSTALLED_BIN']
 SCREENSHOTS = os.environ['TEKEN_SCREENSHOT_DIR']
@@ -194,6 +195,13 @@ CONTAINER_ROLES = {'scroll pane', 'filler', 'panel', 'viewport', 'frame', 'dialo
                    'tree table', 'layered pane', 'split pane', 'page tab list', 'tool bar', 'menu bar'}
 
 
+def meaningful(name):
+    """Whether @name says something: GTK gives a widget without one its
+    type's name ("GtkButton"), which a screen reader reads out as is."""
+    name = (name or '').strip()
+    return bool(name) and not re.fullmatch(r'(Gtk|Adw|Teken)[A-Z][A-Za-z]*', name)
+
+
 def unnamed_focusable(window):
     """The focusable widgets under @window (an AT-SPI accessible) that have
     no accessible name: a screen reader would say only their role. Every
@@ -213,7 +221,7 @@ def unnamed_focusable(window):
             # visible) cannot take the focus.
             if not states.contains(pyatspi.STATE_VISIBLE):
                 continue
-            if states.contains(pyatspi.STATE_FOCUSABLE) and not (child.name or '').strip() and \
+            if states.contains(pyatspi.STATE_FOCUSABLE) and not meaningful(child.name) and \
                     child.getRoleName() not in CONTAINER_ROLES and \
                     not (parents and parents[-1].name == 'AdwToastWidget'):
                 # libadwaita 1.2 draws a toast's close button itself,
