@@ -288,7 +288,8 @@ end_item (Renderer   *r,
 {
   /* An empty item: its marker alone. */
   if (r->after_marker)
-    end_block (r, begin_block (r, nesting_level (node) + 1), paragraph_gap (node));
+    end_block (r, begin_block (r, nesting_level (node) + 1),
+               cmark_node_get_list_tight (cmark_node_parent (node)) ? "item-gap" : "gap");
 }
 
 static void
