@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "teken-account-window-private.h"
+#include "teken-agreement-window.h"
 #include "teken-certificate-status.h"
 
 #define REVOKE_CONFIRMATION "CABUT"
@@ -50,49 +51,16 @@ agreement_shown (TekenAccountWindow *self,
                  JsonObject         *reply,
                  const GError       *error)
 {
-  GtkWidget *dialog;
-  GtkWidget *header;
-  GtkWidget *scrolled;
-  GtkWidget *view;
-  GtkWidget *box;
-  const char *title = teken_json_string (reply, "title");
-
   if (error != NULL)
     {
       teken_account_window_toast (self, error->message);
       return;
     }
 
-  view = gtk_text_view_new ();
-  gtk_text_view_set_editable (GTK_TEXT_VIEW (view), FALSE);
-  gtk_text_view_set_cursor_visible (GTK_TEXT_VIEW (view), FALSE);
-  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
-  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 18);
-  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 18);
-  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 18);
-  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 18);
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)),
-                            teken_json_string (reply, "text") != NULL ? teken_json_string (reply, "text") : "", -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
-  scrolled = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
-  gtk_widget_set_vexpand (scrolled, TRUE);
-
-  header = adw_header_bar_new ();
-  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header),
-                                   adw_window_title_new (title, teken_json_string (reply, "version")));
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  gtk_box_append (GTK_BOX (box), header);
-  gtk_box_append (GTK_BOX (box), scrolled);
-
   /* The Indonesian text is the binding one (docs/api.md §5.9). */
-  dialog = adw_window_new ();
-  gtk_window_set_title (GTK_WINDOW (dialog), title);
-  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
-  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
-  gtk_window_set_default_size (GTK_WINDOW (dialog), 560, 640);
-  adw_window_set_content (ADW_WINDOW (dialog), box);
-  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_window_present (GTK_WINDOW (teken_agreement_window_new (GTK_WINDOW (self), teken_json_string (reply, "title"),
+                                                              teken_json_string (reply, "version"),
+                                                              teken_json_string (reply, "text"))));
 
   g_free (self->holder_version);
   self->holder_version = g_strdup (teken_json_string (reply, "version"));

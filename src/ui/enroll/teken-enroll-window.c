@@ -18,6 +18,7 @@
 
 #include <glib/gi18n.h>
 
+#include "teken-agreement-window.h"
 #include "teken-ca-client.h"
 #include "teken-enroll-window.h"
 #include "teken-holder-rules.h"
@@ -881,23 +882,10 @@ agreements_changed_cb (TekenEnrollWindow *self)
 }
 
 static void
-agreement_closed_cb (TekenEnrollWindow *self)
-{
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
-    gtk_window_present (GTK_WINDOW (self));
-}
-
-static void
 agreement_shown (TekenEnrollWindow *self,
                  JsonObject        *reply,
                  const GError      *error)
 {
-  GtkWidget *dialog;
-  GtkWidget *header;
-  GtkWidget *scrolled;
-  GtkWidget *view;
-  GtkWidget *box;
-  GtkEventController *shortcuts;
   const char *id = json_string (reply, "id");
 
   if (error != NULL)
@@ -906,44 +894,9 @@ agreement_shown (TekenEnrollWindow *self,
       return;
     }
 
-  view = gtk_text_view_new ();
-  gtk_text_view_set_editable (GTK_TEXT_VIEW (view), FALSE);
-  gtk_text_view_set_cursor_visible (GTK_TEXT_VIEW (view), FALSE);
-  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
-  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 18);
-  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 18);
-  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 18);
-  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 18);
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), json_string (reply, "text"), -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  json_string (reply, "title"), -1);
-  scrolled = gtk_scrolled_window_new ();
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), view);
-  gtk_widget_set_vexpand (scrolled, TRUE);
-
-  header = adw_header_bar_new ();
-  adw_header_bar_set_title_widget (ADW_HEADER_BAR (header),
-                                   adw_window_title_new (json_string (reply, "title"),
-                                                         json_string (reply, "version")));
-  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  gtk_box_append (GTK_BOX (box), header);
-  gtk_box_append (GTK_BOX (box), scrolled);
-
-  dialog = adw_window_new ();
-  gtk_window_set_title (GTK_WINDOW (dialog), json_string (reply, "title"));
-  gtk_window_set_transient_for (GTK_WINDOW (dialog), GTK_WINDOW (self));
-  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
-  gtk_window_set_default_size (GTK_WINDOW (dialog), 560, 640);
-  adw_window_set_content (ADW_WINDOW (dialog), box);
-  /* Escape closes it, as a dialog; the wizard then takes the keyboard back
-   * (with no window manager to hand it over, X would give it to no one). */
-  shortcuts = gtk_shortcut_controller_new ();
-  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
-                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
-                                                          gtk_named_action_new ("window.close")));
-  gtk_widget_add_controller (dialog, shortcuts);
-  g_signal_connect_object (dialog, "destroy", G_CALLBACK (agreement_closed_cb), self, G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (dialog));
+  gtk_window_present (GTK_WINDOW (teken_agreement_window_new (GTK_WINDOW (self), json_string (reply, "title"),
+                                                              json_string (reply, "version"),
+                                                              json_string (reply, "text"))));
 
   if (g_strcmp0 (id, "privacy_policy") == 0)
     {
