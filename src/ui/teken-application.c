@@ -483,7 +483,8 @@ has_action_bar (GtkWidget *box)
  * use (GTK then reads out a type name: "GtkImage", "GtkTextView"):
  * - a password row's show-text button gets its tooltip ("Show Text",
  *   "Hide Text") as its name, kept as that changes, and so do the About
- *   window's icon-only buttons ("Back");
+ *   window's icon-only buttons ("Back"); its version button (which
+ *   copies the version) is called "Version 0.2.0";
  * - the preferences window's search entry (there even with search off) is
  *   called "Search";
  * - the About window's two text views are its release notes and its
@@ -499,7 +500,13 @@ name_library_widgets (GtkWidget *widget,
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      if ((in_password_row || in_about) && GTK_IS_BUTTON (child) && gtk_button_get_label (GTK_BUTTON (child)) == NULL)
+      if (in_about && GTK_IS_BUTTON (child) && gtk_widget_has_css_class (child, "app-version"))
+        {
+          g_autofree char *name = g_strdup_printf (_("Version %s"), PACKAGE_VERSION);
+
+          gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+        }
+      else if ((in_password_row || in_about) && GTK_IS_BUTTON (child) && gtk_button_get_label (GTK_BUTTON (child)) == NULL)
         {
           peek_tooltip_cb (child);
           g_signal_connect (child, "notify::tooltip-text", G_CALLBACK (peek_tooltip_cb), NULL);
@@ -518,6 +525,43 @@ name_library_widgets (GtkWidget *widget,
       else
         name_library_widgets (child, in_password_row, in_about);
     }
+}
+
+/* libadwaita 1.2 gives a toast's close button no name: it is named when
+ * the toast is shown, which is when it is added or, queued, when the toast
+ * before it is dismissed. */
+static void
+name_toast_close_buttons (AdwToastOverlay *overlay)
+{
+  for (GtkWidget *toast = gtk_widget_get_first_child (GTK_WIDGET (overlay)); toast;
+       toast = gtk_widget_get_next_sibling (toast))
+    {
+      if (!g_str_equal (G_OBJECT_TYPE_NAME (toast), "AdwToastWidget"))
+        continue;
+      for (GtkWidget *child = gtk_widget_get_first_child (toast); child; child = gtk_widget_get_next_sibling (child))
+        if (GTK_IS_BUTTON (child) && g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (child)), "window-close-symbolic") == 0)
+          gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Close"), -1);
+    }
+}
+
+/**
+ * teken_add_toast:
+ * @toast: (transfer full): the toast
+ *
+ * Shows @toast in @overlay, as adw_toast_overlay_add_toast() does, with a
+ * close button a screen reader can name.
+ */
+void
+teken_add_toast (AdwToastOverlay *overlay,
+                 AdwToast        *toast)
+{
+  g_return_if_fail (ADW_IS_TOAST_OVERLAY (overlay));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (name_toast_close_buttons), overlay,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+  adw_toast_overlay_add_toast (overlay, toast);
+  name_toast_close_buttons (overlay);
 }
 
 /* Every window of the application, its templates built, passes here. */

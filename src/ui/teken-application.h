@@ -21,4 +21,7 @@ TekenApplication *teken_application_new           (void);
 TekenCaClient    *teken_application_get_ca_client (TekenApplication  *self,
                                                   GError           **error);
 
+void              teken_add_toast                 (AdwToastOverlay   *overlay,
+                                                  AdwToast          *toast);
+
 G_END_DECLS

@@ -13,6 +13,7 @@
 
 #include <glib/gi18n.h>
 
+#include "teken-application.h"
 #include "teken-document-view.h"
 #include "teken-start-page.h"
 #include "teken-window.h"
@@ -44,7 +45,7 @@ teken_window_add_toast (TekenWindow *self,
   AdwToast *toast = adw_toast_new (title);
 
   adw_toast_set_timeout (toast, 0);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  teken_add_toast (self->toast_overlay, toast);
 }
 
 static gboolean
@@ -151,7 +152,7 @@ document_signed_cb (TekenWindow *self,
   AdwToast *toast = adw_toast_new (title);
 
   adw_toast_set_timeout (toast, 8);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  teken_add_toast (self->toast_overlay, toast);
 }
 
 static gboolean

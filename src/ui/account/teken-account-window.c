@@ -25,6 +25,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "teken-application.h"
 #include "teken-account-window-private.h"
 #include "teken-certificate-status.h"
 #include "teken-enroll-window.h"
@@ -138,7 +139,7 @@ teken_account_window_toast (TekenAccountWindow *self,
   AdwToast *toast = adw_toast_new (message);
 
   adw_toast_set_timeout (toast, 8);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  teken_add_toast (self->toast_overlay, toast);
 }
 
 gboolean

@@ -19,6 +19,7 @@
 #include <glib/gi18n.h>
 
 #include "teken-agreement-window.h"
+#include "teken-application.h"
 #include "teken-ca-client.h"
 #include "teken-enroll-window.h"
 #include "teken-holder-rules.h"
@@ -154,7 +155,7 @@ toast (TekenEnrollWindow *self,
   AdwToast *toast = adw_toast_new (message);
 
   adw_toast_set_timeout (toast, 8);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  teken_add_toast (self->toast_overlay, toast);
 }
 
 /* Shows @message under a page's fields, as an error or as a plain hint. */
