@@ -6,6 +6,7 @@
 # to $TEKEN_SCREENSHOT_DIR.
 
 import atexit
+import gettext
 import glob
 import os
 import re
@@ -37,6 +38,34 @@ TEKEN = os.environ['TEKEN_INSTALLED_BIN']
 SCREENSHOTS = os.environ['TEKEN_SCREENSHOT_DIR']
 
 
+# The language the app under test runs in; tr() turns the English of a
+# test into what the app shows in it, from the installed catalogue, so one
+# flow checks both languages (and that every string on the way is
+# translated: an untranslated one is not found).
+LANGUAGE = ['en']
+_CATALOGUES = {}
+
+
+def _catalogue(language):
+    if language not in _CATALOGUES:
+        locale_dir = os.path.join(os.path.dirname(os.path.dirname(TEKEN)), 'share', 'locale')
+        messages = gettext.translation('teken', locale_dir, [language])._catalog
+        table = {}
+        for msgid, msgstr in messages.items():
+            if isinstance(msgid, str) and msgid and '\x04' not in msgid:
+                table.setdefault(msgid, msgstr)
+                # Buttons are looked for without their mnemonic.
+                table.setdefault(msgid.replace('_', ''), msgstr.replace('_', ''))
+        _CATALOGUES[language] = table
+    return _CATALOGUES[language]
+
+
+def tr(text):
+    if LANGUAGE[0] == 'en' or not text:
+        return text
+    return _catalogue(LANGUAGE[0]).get(text, text)
+
+
 class Timeout(AssertionError):
     pass
 
@@ -64,6 +93,7 @@ class App:
         # the holder would see: the app aborts and the test fails.
         env.setdefault('G_DEBUG', 'fatal-warnings')
         env['LANGUAGE'] = language
+        LANGUAGE[0] = language
         env['LANG'] = env['LC_ALL'] = 'id_ID.UTF-8' if language == 'id' else 'C.UTF-8'
         self.env = env
         self.log = open(log, 'wb') if log else None
@@ -77,12 +107,14 @@ class App:
         return None
 
     def window(self, title):
+        title = tr(title)
         return wait_for(lambda: self.node.findChild(lambda n: n.roleName in ('frame', 'dialog') and n.name == title,
                                                     retry=False, recursive=False, requireResult=False),
                         'window ' + repr(title))
 
     def toplevel(self, title):
         """A window of any role, such as GTK 4.8's file chooser (a 'filler')."""
+        title = tr(title)
         return wait_for(lambda: next((c for c in self.node.children if c.name == title), None),
                         'window ' + repr(title))
 
@@ -163,12 +195,14 @@ class Ca:
 
 # GTK 4.8 does not report the 'showing' state, so it is not used to filter.
 def find(node, role, name, timeout=20):
+    name = tr(name)
     return wait_for(lambda: node.findChild(lambda n: n.roleName == role and n.name == name,
                                            retry=False, requireResult=False),
                     '%s %r' % (role, name), timeout)
 
 
 def find_label_containing(node, text, timeout=20):
+    text = tr(text)
     return wait_for(lambda: node.findChild(lambda n: n.roleName == 'label' and text in n.name,
                                            retry=False, requireResult=False),
                     'a label with %r' % text, timeout)
@@ -176,9 +210,59 @@ def find_label_containing(node, text, timeout=20):
 
 def find_containing(node, role, text, timeout=20):
     """GTK 4.8 names a button with a mnemonic '_Open Open': match a part."""
+    text = tr(text)
     return wait_for(lambda: node.findChild(lambda n: n.roleName == role and text in n.name,
                                            retry=False, requireResult=False),
                     '%s containing %r' % (role, text), timeout)
+
+
+def wait_page(window, title):
+    """Waits until @window (the wizard, My Certificate) shows the page titled
+    @title: its header says so (hidden pages are in the AT-SPI tree too,
+    GTK 4.8 not reporting 'showing'). Returns the page's panel, which
+    carries its title, to look for fields in (or the window)."""
+    title = tr(title)
+
+    def shown():
+        header = window.findChild(lambda n: n.name == 'AdwWindowTitle', retry=False, requireResult=False)
+        labels = [c for c in header.children[0].children if c.roleName == 'label'] if header else []
+        return len(labels) > 1 and labels[1].name == title
+    try:
+        wait_for(shown, 'the page %r' % title)
+    except AssertionError:
+        screenshot(window.name, 'e2e-failed-waiting-for-' + re.sub(r'\W+', '-', title).lower(), ours=False)
+        raise
+    return wait_for(lambda: window.findChild(lambda n: n.roleName == 'panel' and n.name == title,
+                                             retry=False, requireResult=False) or window,
+                    'the panel of %r' % title)
+
+
+def text_length(entry):
+    # GTK 4.8 answers getText() with nothing for entries, but counts right.
+    return entry.queryText().characterCount
+
+
+def type_into(node, name, text):
+    entry = find(node, 'text', name)
+    entry.queryEditableText().setTextContents(text)
+    wait_for(lambda: text_length(entry) == len(text), 'the text in %r' % name)
+
+
+def find_button(node, name):
+    # GTK 4.8 joins a button's accessible label and its text ("_Label Label",
+    # "Read the Privacy Policy Read"): match either end.
+    name = tr(name)
+    return wait_for(lambda: node.findChild(lambda n: n.roleName == 'push button' and
+                                           (n.name == name or n.name.endswith(' ' + name) or
+                                            n.name.startswith(name + ' ')),
+                                           retry=False, requireResult=False),
+                    'button %r' % name)
+
+
+def press(node, name):
+    button = find_button(node, name)
+    wait_for(lambda: button.sensitive, 'button %r to be enabled' % name)
+    click(button)
 
 
 def click(node):
@@ -222,10 +306,7 @@ def unnamed_focusable(window):
             if not states.contains(pyatspi.STATE_VISIBLE):
                 continue
             if states.contains(pyatspi.STATE_FOCUSABLE) and not meaningful(child.name) and \
-                    child.getRoleName() not in CONTAINER_ROLES and \
-                    not (parents and parents[-1].name == 'AdwToastWidget'):
-                # libadwaita 1.2 draws a toast's close button itself,
-                # unnamed, and gives the app no way to name it.
+                    child.getRoleName() not in CONTAINER_ROLES:
                 found.append(' > '.join(describe(n) for n in parents[-2:] + [child]))
             walk(child, parents + [child])
 
@@ -278,6 +359,7 @@ def screenshot(window_title, name, ours=True):
     """Saves the X window titled @window_title as @name.png, after checking
     that everything in it a user can focus has an accessible name (unless the
     window is not @ours, like GTK's file chooser)."""
+    window_title = tr(window_title)
     if ours:
         check_accessible_names(window_title)
     os.makedirs(SCREENSHOTS, exist_ok=True)

@@ -23,7 +23,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 import teken_e2e  # noqa: E402
-from teken_e2e import App, click, find, find_label_containing, run_tests, wait_for  # noqa: E402
+from teken_e2e import App, click, find, find_button, find_label_containing, press, run_tests, type_into  # noqa: E402
+from teken_e2e import wait_for, wait_page  # noqa: E402
 from teken_e2e import screenshot as take_screenshot  # noqa: E402
 
 SEED = os.environ['TEKEN_CA_SEED']
@@ -106,51 +107,6 @@ def totp(secret):
     return '%06d' % ((struct.unpack('>I', digest[offset:offset + 4])[0] & 0x7fffffff) % 1000000)
 
 
-def wait_page(window, title):
-    """Waits until the window shows the page titled @title (its header says
-    so; hidden pages are in the AT-SPI tree too, GTK 4.8 not reporting
-    'showing') and returns the page's panel, to look for fields in."""
-    def shown():
-        header = window.findChild(lambda n: n.name == 'AdwWindowTitle', retry=False, requireResult=False)
-        labels = [c for c in header.children[0].children if c.roleName == 'label'] if header else []
-        return len(labels) > 1 and labels[1].name == title
-    try:
-        wait_for(shown, 'the page %r' % title)
-    except AssertionError:
-        screenshot(WINDOW, 'e2e-account-failed-waiting-for-' + title.replace(' ', '-').lower())
-        raise
-    return wait_for(lambda: window.findChild(lambda n: n.roleName == 'panel' and n.name == title,
-                                             retry=False, requireResult=False) or window,
-                    'the panel of %r' % title)
-
-
-def text_length(entry):
-    # GTK 4.8 answers getText() with nothing for entries, but counts right.
-    return entry.queryText().characterCount
-
-
-def type_into(node, name, text):
-    entry = find(node, 'text', name)
-    entry.queryEditableText().setTextContents(text)
-    wait_for(lambda: text_length(entry) == len(text), 'the text in %r' % name)
-
-
-def find_button(node, name):
-    # GTK 4.8 joins a button's accessible label and its text ("_Label Label",
-    # "Read the Privacy Policy Read"): match either end.
-    return wait_for(lambda: node.findChild(lambda n: n.roleName == 'push button' and
-                                           (n.name == name or n.name.endswith(' ' + name) or
-                                            n.name.startswith(name + ' ')),
-                                           retry=False, requireResult=False),
-                    'button %r' % name)
-
-
-def press(node, name):
-    button = find_button(node, name)
-    wait_for(lambda: button.sensitive, 'button %r to be enabled' % name)
-    click(button)
-
-
 def label_texts(node):
     return [n.name for n in node.findChildren(lambda n: n.roleName == 'label', recursive=True)]
 
@@ -162,9 +118,9 @@ def shown_key(page):
                     'the key on the page')
 
 
-def start(ca):
+def start(ca, language='en'):
     os.environ.update(ca.env())
-    app = App()
+    app = App(language=language)
     app.window('Teken')
     # The start page offers the job once the app has it.
     find(app.node, 'label', 'My Certificate')
@@ -515,7 +471,7 @@ def test_renew_both_ways():
             assert status == 0, output
 
             # The new certificate expires; then the verifier's way.
-            time.sleep(max(0, renewed + 27 - time.monotonic()))
+            time.sleep(max(0, renewed + 35 - time.monotonic()))
             press(page, 'Back to My Certificate')
             page = wait_page(window, 'Your certificate')
             find(page, 'label', 'Expired')
@@ -605,14 +561,27 @@ def test_forgotten_password():
 
 
 def test_indonesian():
-    ca = Ca()
+    """My Certificate in Indonesian: the sign-in, the dashboard and the first
+    page of every action, each looked for by its translated words."""
+    ca = Ca('--renewal-window', '1000000000')
     try:
-        os.environ.update(ca.env())
-        app = App('teken://certificate', language='id')
+        app, window = start(ca, language='id')
         try:
-            window = app.window('Sertifikat Saya')
-            wait_for(lambda: find(window, 'push button', 'Masuk'), 'the sign-in in Indonesian')
-            screenshot('Sertifikat Saya', 'e2e-account-sign-in-id')
+            sign_in(window, BUDI, 'e2e-account-sign-in-id')
+            page = enter_code(window, BUDI['totp'], 'e2e-account-code-id')
+            find(page, 'label', 'Active')
+            screenshot(WINDOW, 'e2e-account-dashboard-id')
+            for action, title, shot in (('Change the Passphrase', 'Change the passphrase', 'change-passphrase'),
+                                        ('Reset the Passphrase', 'Reset a forgotten passphrase', 'reset-passphrase'),
+                                        ('Update Your Data', 'Update your data', 'update'),
+                                        ('Renew the Certificate', 'Renew your certificate', 'renew'),
+                                        ('Revoke the Certificate', 'Revoke your certificate', 'revoke'),
+                                        ('Manage Authenticator Devices', 'Authenticator devices', 'devices')):
+                press(page, action)
+                wait_page(window, title)
+                screenshot(WINDOW, 'e2e-account-%s-id' % shot)
+                press(window, 'Back')
+                page = wait_page(window, 'Your certificate')
         finally:
             app.quit()
     finally:

@@ -9,7 +9,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from teken_e2e import App, Ca, click, find, find_label_containing, run_tests, wait_for  # noqa: E402
+from teken_e2e import App, Ca, click, find, find_button, find_label_containing, press, run_tests, text_length  # noqa: E402
+from teken_e2e import tr, type_into, wait_page  # noqa: E402
 from teken_e2e import screenshot as take_screenshot  # noqa: E402
 
 
@@ -21,59 +22,15 @@ def screenshot(window_title, name, ours=True):
 WIZARD = 'Get a Certificate'
 
 
-def wait_page(window, title):
-    """Waits until the wizard shows the page titled @title: its header says
-    so (hidden pages are in the AT-SPI tree too, GTK 4.8 not reporting
-    'showing')."""
-    def shown():
-        header = window.findChild(lambda n: n.name == 'AdwWindowTitle', retry=False, requireResult=False)
-        labels = [c for c in header.children[0].children if c.roleName == 'label'] if header else []
-        return len(labels) > 1 and labels[1].name == title
-    try:
-        wait_for(shown, 'the page %r' % title)
-    except AssertionError:
-        screenshot(WIZARD, 'e2e-enroll-failed-waiting-for-' + title.replace(' ', '-').lower())
-        raise
-    # The stack's page carries its title: fields are looked for in there.
-    return find(window, 'panel', title)
-
-
-def start(ca, log=None):
+def start(ca, log=None, language='en'):
     os.environ.update(ca.env())
     os.environ['TEKEN_CAMERA_SOURCE'] = 'videotestsrc pattern=smpte is-live=true'
-    app = App(log=log)
+    app = App(log=log, language=language)
     app.window('Teken')
     # The start page offers the job once the app has it.
     find(app.node, 'label', 'Get a Certificate')
     app.run_again('teken://enroll')
     return app, app.window(WIZARD)
-
-
-def text_length(entry):
-    # GTK 4.8 answers getText() with nothing for entries, but counts right.
-    return entry.queryText().characterCount
-
-
-def type_into(window, name, text):
-    entry = find(window, 'text', name)
-    entry.queryEditableText().setTextContents(text)
-    wait_for(lambda: text_length(entry) == len(text), 'the text in %r' % name)
-
-
-def find_button(window, name):
-    # GTK 4.8 joins a button's accessible label and its text ("_Label Label",
-    # "Read the Privacy Policy Read"): match either end.
-    return wait_for(lambda: window.findChild(lambda n: n.roleName == 'push button' and
-                                             (n.name == name or n.name.endswith(' ' + name) or
-                                              n.name.startswith(name + ' ')),
-                                             retry=False, requireResult=False),
-                    'button %r' % name)
-
-
-def press(window, name):
-    button = find_button(window, name)
-    wait_for(lambda: button.sensitive, 'button %r to be enabled' % name)
-    click(button)
 
 
 def register_and_activate(app, wizard, ca, nik, email, shot_prefix=None):
@@ -84,7 +41,7 @@ def register_and_activate(app, wizard, ca, nik, email, shot_prefix=None):
         screenshot(WIZARD, shot_prefix + '-register')
     press(page, 'Register')
     page = wait_page(wizard, 'Check your e-mail')
-    find_label_containing(page, 'The link was sent to ' + email)
+    find_label_containing(page, tr('The link was sent to %s. It works once, for 24 hours.') % email)
     if shot_prefix:
         screenshot(WIZARD, shot_prefix + '-check-email')
 
@@ -136,7 +93,7 @@ def accept_agreements(app, wizard, shot_prefix=None):
         if shot_prefix:
             screenshot(document_title, shot_prefix + '-' + title.lower().replace(' ', '-'))
         click(find_button(document, 'Close'))
-    find_label_containing(page, 'means you accept both documents')
+    find_label_containing(page, 'Pressing Accept and Submit means you accept both documents.')
     if shot_prefix:
         screenshot(WIZARD, shot_prefix + '-agreements')
     press(page, 'Accept and Submit')
@@ -202,28 +159,41 @@ def test_asn_enrollment():
         ca.stop()
 
 
-def test_non_asn_enrollment():
+def test_non_asn_enrollment_in_indonesian():
+    """A non-ASN holder's whole enrollment, in Indonesian: every page is
+    looked for by its translated words and photographed."""
     ca = Ca()
+    email = 'agus.pratama@pns.kotacontoh.go.id'
     try:
-        app, wizard = start(ca)
+        app, wizard = start(ca, language='id')
         try:
-            register_and_activate(app, wizard, ca, '9971011203950003', 'agus.pratama@pns.kotacontoh.go.id')
-            fill_personal(wizard, 'Agus Pratama Contoh')
+            register_and_activate(app, wizard, ca, '9971011203950003', email, 'e2e-enroll-id')
+            fill_personal(wizard, 'Agus Pratama Contoh', 'e2e-enroll-id-personal')
             page = wait_page(wizard, 'Employment data')
             press(page, 'I am not an ASN')
             type_into(page, 'Unit', 'Bagian/Umum')
-            find_label_containing(page, 'Letters, digits and single spaces')
+            find_label_containing(page, 'Letters, digits and single spaces, 2 to 100 characters each.')
             assert not find_button(page, 'Continue').sensitive
             type_into(page, 'Unit', 'Bagian Umum')
             type_into(page, 'Position', 'Tenaga Administrasi')
             type_into(page, 'City or regency', 'Kota Contoh')
             type_into(page, 'Province', 'Jawa Timur')
-            screenshot(WIZARD, 'e2e-enroll-non-asn')
+            screenshot(WIZARD, 'e2e-enroll-id-non-asn')
             press(page, 'Continue')
-            take_selfie(wizard)
-            accept_agreements(app, wizard, 'e2e-enroll-non-asn')
+            take_selfie(wizard, 'e2e-enroll-id')
+            accept_agreements(app, wizard, 'e2e-enroll-id')
             page = wait_page(wizard, 'Verification')
             find(page, 'label', 'Verified: check your e-mail')
+            screenshot(WIZARD, 'e2e-enroll-id-verified')
+            app.run_again(ca.link(email, 'set_passphrase'))
+            page = wait_page(wizard, 'Choose your passphrase')
+            type_into(page, 'Passphrase', 'Frasa-Rahasia7!')
+            type_into(page, 'Passphrase again', 'Frasa-Rahasia7!')
+            screenshot(WIZARD, 'e2e-enroll-id-passphrase')
+            press(page, 'Issue My Certificate')
+            page = wait_page(wizard, 'Certificate issued')
+            find(page, 'label', 'AGUS PRATAMA CONTOH')
+            screenshot(WIZARD, 'e2e-enroll-id-issued')
         finally:
             app.quit()
     finally:
@@ -300,7 +270,7 @@ if __name__ == '__main__':
     sys.exit(run_tests([
         test_register_refusals,
         test_asn_enrollment,
-        test_non_asn_enrollment,
+        test_non_asn_enrollment_in_indonesian,
         test_selfie_refused,
         test_expired_activation_link,
     ]))

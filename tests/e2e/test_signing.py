@@ -15,7 +15,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from teken_e2e import App, click, find, find_label_containing, run_tests, tap, wait_for  # noqa: E402
+from teken_e2e import App, click, find, find_label_containing, run_tests, tap, tr, wait_for  # noqa: E402
 from test_account import BUDI, Ca, enter_code, make_pdf, press, screenshot, sign_in, type_into  # noqa: E402
 
 DIALOG = 'Sign Document'
@@ -151,7 +151,8 @@ def test_sign_with_bsre_certificate():
 
 
 def test_indonesian():
-    """The dialog's first page in Indonesian, signed out."""
+    """The sign dialog's pages in Indonesian, up to the passphrase: each
+    looked for by its translated words."""
     ca = Ca()
     scratch = tempfile.mkdtemp(prefix='teken-e2e-signing-id-')
     try:
@@ -160,17 +161,31 @@ def test_indonesian():
         app = App(source, language='id', env=trusting_env(ca, scratch))
         try:
             window = app.window('surat.pdf')
-            press(window, 'Tanda Tangani…')
-            find_label_containing(window, 'Di mana tanda tangan diletakkan?')
-            press(window, 'Letak')
-            click(wait_for(lambda: app.node.findChild(lambda n: n.name == 'Halaman Terakhir, Kanan Bawah' and
-                                                      'click' in n.actions, retry=False, requireResult=False),
+            press(window, 'Sign…')
+            find_label_containing(window, 'Where should the signature go?')
+            press(window, 'Place')
+            preset = tr('Last Page, Bottom Right')
+            click(wait_for(lambda: app.node.findChild(lambda n: n.name == preset and 'click' in n.actions,
+                                                      retry=False, requireResult=False),
                            'the preset'))
-            dialog = app.window('Tanda Tangani Dokumen')
-            find(dialog, 'label', 'Tanda Tangani dengan')
-            press(dialog, 'Sertifikat BSrE Saya')
-            find_label_containing(dialog, 'Masuk ke Sertifikat Saya untuk menandatangani')
-            screenshot('Tanda Tangani Dokumen', 'e2e-signing-signed-out-id')
+            dialog = app.window(DIALOG)
+            find(dialog, 'label', 'Sign With')
+            press(dialog, 'My BSrE Certificate')
+            find_label_containing(dialog, 'Sign in to My Certificate to sign with your BSrE certificate. '
+                                          'This window updates when you have signed in.')
+            screenshot(DIALOG, 'e2e-signing-signed-out-id')
+            press(dialog, 'Sign In to My Certificate')
+            account = app.window('My Certificate')
+            sign_in(account, BUDI)
+            enter_code(account, BUDI['totp'])
+            find(dialog, 'label', 'BUDI SANTOSO CONTOH')
+            screenshot(DIALOG, 'e2e-signing-certificate-id')
+            press(dialog, 'Continue')
+            find(dialog, 'label', 'Confirm with Your Passphrase')
+            press(dialog, 'Plh. (Pelaksana Harian)')
+            type_into(dialog, 'Position (jabatan)', 'Kepala Dinas Kominfo')
+            time.sleep(1)  # the preview follows a pause in typing
+            screenshot(DIALOG, 'e2e-signing-details-id')
         finally:
             app.quit()
     finally:
