@@ -835,6 +835,10 @@ static void
 sign_dialog_destroyed_cb (TekenDocumentView *self)
 {
   teken_page_canvas_set_box (self->canvas, 0, NULL);
+  /* Back to Sign… (the Place button that opened the dialog is hidden),
+   * so that the keyboard has a place to go on from. */
+  if (gtk_widget_get_mapped (self->sign_button) && gtk_widget_is_sensitive (self->sign_button))
+    gtk_widget_grab_focus (self->sign_button);
 }
 
 static void
