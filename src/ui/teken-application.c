@@ -129,6 +129,7 @@ static TekenAccountWindow *
 get_account_window (TekenApplication *self)
 {
   g_autoptr(GError) error = NULL;
+  g_autoptr(GtkWindowGroup) group = NULL;
   TekenCaClient *client;
 
   if (self->account_window != NULL)
@@ -140,6 +141,11 @@ get_account_window (TekenApplication *self)
     }
   self->account_window = teken_account_window_new (GTK_APPLICATION (self), client);
   g_object_add_weak_pointer (G_OBJECT (self->account_window), (gpointer *) &self->account_window);
+  /* A window group of its own: a modal dialog (Sign Document sends the
+   * holder here to sign in) grabs its group's input, and GTK would hand
+   * every key and click in this window to that dialog. */
+  group = gtk_window_group_new ();
+  gtk_window_group_add_window (group, GTK_WINDOW (self->account_window));
   gtk_window_set_transient_for (GTK_WINDOW (self->account_window), GTK_WINDOW (get_window (self)));
   return self->account_window;
 }

@@ -55,6 +55,7 @@ struct _TekenDocumentView
   GtkWidget              *sidebar_button;
   GtkWidget              *sign_button;
   GtkWidget              *placement_bar;
+  GtkWidget              *place_button;
   AdwWindowTitle         *window_title;
   GtkMenuButton          *zoom_button;
   GtkLabel               *zoom_label;
@@ -261,6 +262,16 @@ update_signing (TekenDocumentView *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "view.cancel-placing", placing);
 }
 
+/* The focus goes to Place: Sign…, which had it, is disabled while placing,
+ * and a keyboard would otherwise be left with the focus nowhere. */
+static void
+start_placing (TekenDocumentView *self)
+{
+  teken_page_canvas_set_placing (self->canvas, TRUE);
+  update_signing (self);
+  gtk_widget_grab_focus (self->place_button);
+}
+
 static void
 update_title (TekenDocumentView *self)
 {
@@ -429,7 +440,7 @@ renderer_loaded_cb (GObject      *source,
       if (is_protected (self))
         refuse_signing (self);
       else if (can_sign (self))
-        teken_page_canvas_set_placing (self->canvas, TRUE);
+        start_placing (self);
     }
   update_signing (self);
 }
@@ -824,6 +835,10 @@ static void
 sign_dialog_destroyed_cb (TekenDocumentView *self)
 {
   teken_page_canvas_set_box (self->canvas, 0, NULL);
+  /* Back to Sign… (the Place button that opened the dialog is hidden),
+   * so that the keyboard has a place to go on from. */
+  if (gtk_widget_get_mapped (self->sign_button) && gtk_widget_is_sensitive (self->sign_button))
+    gtk_widget_grab_focus (self->sign_button);
 }
 
 static void
@@ -876,8 +891,7 @@ sign_activated (GtkWidget  *widget,
       return;
     }
 
-  teken_page_canvas_set_placing (self->canvas, TRUE);
-  update_signing (self);
+  start_placing (self);
 }
 
 /* A place for the box without dragging: for keyboards, and the usual
@@ -924,6 +938,8 @@ cancel_placing_activated (GtkWidget  *widget,
 
   teken_page_canvas_set_placing (self->canvas, FALSE);
   update_signing (self);
+  /* Back where placing began, rather than on the Cancel just hidden. */
+  gtk_widget_grab_focus (self->sign_button);
 }
 
 static void
@@ -1079,6 +1095,7 @@ teken_document_view_class_init (TekenDocumentViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, sidebar_button);
   gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, sign_button);
   gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, placement_bar);
+  gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, place_button);
   gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, window_title);
   gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, zoom_button);
   gtk_widget_class_bind_template_child (widget_class, TekenDocumentView, zoom_label);
@@ -1153,6 +1170,8 @@ teken_document_view_init (TekenDocumentView *self)
   add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "<Control>KP_0", "view.zoom-mode", g_variant_new_string ("fit-width"));
   add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "F9", "view.show-sidebar", NULL);
   add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "<Control>F9", "view.show-thumbnails", NULL);
+  /* Only while placing (the action is disabled otherwise, and Escape goes on). */
+  add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts), "Escape", "view.cancel-placing", NULL);
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 
   update_page_label (self);
@@ -1348,10 +1367,7 @@ teken_document_view_sign_when_loaded (TekenDocumentView *self)
   if (!self->loading && is_protected (self))
     refuse_signing (self);
   else if (!self->loading && can_sign (self))
-    {
-      teken_page_canvas_set_placing (self->canvas, TRUE);
-      update_signing (self);
-    }
+    start_placing (self);
   else
     self->sign_when_loaded = TRUE;
 }

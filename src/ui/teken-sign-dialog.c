@@ -67,6 +67,8 @@ struct _TekenSignDialog
 
   /* Template widgets */
   GtkStack          *button_stack;
+  GtkWidget         *continue_button;
+  GtkWidget         *sign_button;
   GtkLabel          *error_label;
   GtkStack          *stack;
   TekenSignerPicker *picker;
@@ -187,6 +189,10 @@ show_page (TekenSignDialog *self,
 
   gtk_stack_set_visible_child_name (self->stack, name);
   gtk_stack_set_visible_child_name (self->button_stack, working ? "none" : name);
+  /* Enter in a field presses the page's main button. */
+  gtk_window_set_default_widget (GTK_WINDOW (self),
+                                 g_str_equal (name, "certificate") ? self->continue_button :
+                                 g_str_equal (name, "details") ? self->sign_button : NULL);
   gtk_spinner_set_spinning (self->working_spinner, working);
   set_busy (self, working);
 }
@@ -519,6 +525,10 @@ signer_created_cb (GObject      *source,
   gtk_widget_set_visible (GTK_WIDGET (self->credential), is_remote (self));
   show_error (self, NULL);
   show_page (self, "details");
+  /* The keyboard follows the page to its first stop: Continue, which had
+   * the focus, is gone, and GTK would leave it on Cancel, where Enter
+   * closes the dialog. */
+  gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
   update_actions (self);
   queue_preview (self);
 }
@@ -845,6 +855,8 @@ teken_sign_dialog_class_init (TekenSignDialogClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/teken/Teken/ui/teken-sign-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, button_stack);
+  gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, continue_button);
+  gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, sign_button);
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, error_label);
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, stack);
   gtk_widget_class_bind_template_child (widget_class, TekenSignDialog, picker);

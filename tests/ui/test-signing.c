@@ -142,9 +142,13 @@ sign_with_dialog (TekenSignDialog *dialog,
   g_autoptr(GFile) certificate = g_file_new_for_path (p12);
   g_autofree char *passphrase = read_passphrase ("budi");
   GtkWidget *passphrase_row;
+  GtkWidget *focus;
   Signing signing = { dialog, NULL };
 
   teken_test_wait_until_drawn (GTK_WIDGET (dialog));
+  /* Enter in a field presses the page's main button. */
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (gtk_window_get_default_widget (GTK_WINDOW (dialog)))), ==,
+                   "C_ontinue");
   teken_sign_dialog_set_certificate (dialog, certificate);
   passphrase_row = teken_ui_test_find_row (GTK_WIDGET (dialog), "Passphrase");
   g_assert_nonnull (passphrase_row);
@@ -162,6 +166,12 @@ sign_with_dialog (TekenSignDialog *dialog,
   gtk_widget_activate_action (GTK_WIDGET (dialog), "sign.open-certificate", NULL);
   teken_ui_test_wait_until (dialog_idle, dialog, "the certificate to open");
   g_assert_nonnull (teken_test_find_label (GTK_WIDGET (dialog), "Budi Santoso"));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (gtk_window_get_default_widget (GTK_WINDOW (dialog)))), ==,
+                   "_Sign");
+  /* The keyboard follows the page to its first stop (not to Cancel). */
+  focus = gtk_root_get_focus (GTK_ROOT (dialog));
+  g_assert_true (ADW_IS_ACTION_ROW (focus));
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (focus)), ==, "Name");
 
   gtk_toggle_button_set_active (teken_ui_test_find_toggle (GTK_WIDGET (dialog), "Plt."), TRUE);
   gtk_editable_set_text (GTK_EDITABLE (teken_ui_test_find_row (GTK_WIDGET (dialog), "Position (jabatan)")), "Kepala Dinas Kominfo");
@@ -359,6 +369,7 @@ test_sign_flow (void)
   TekenDocumentView *view = teken_window_get_document_view (window);
   TekenVerificationModel *verification;
   TekenSignDialog *dialog;
+  GtkWidget *focus;
   g_autoptr(GFile) output = NULL;
 
   g_assert_true (g_file_get_contents (path, &before, &before_length, NULL));
@@ -368,6 +379,16 @@ test_sign_flow (void)
   gtk_widget_activate_action (GTK_WIDGET (view), "view.sign", NULL);
   teken_test_wait_until_drawn (GTK_WIDGET (window));
   g_assert_nonnull (teken_test_find_label (GTK_WIDGET (window), "Where should the signature go?"));
+  /* The focus follows placing: on Place (Sign… is disabled), and back on
+   * Sign… when placing ends. */
+  focus = gtk_widget_get_ancestor (gtk_root_get_focus (GTK_ROOT (window)), GTK_TYPE_MENU_BUTTON);
+  g_assert_nonnull (focus);
+  g_assert_cmpstr (gtk_menu_button_get_label (GTK_MENU_BUTTON (focus)), ==, "_Place");
+  gtk_widget_activate_action (GTK_WIDGET (view), "view.cancel-placing", NULL);
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_true (GTK_IS_BUTTON (focus));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (focus)), ==, "_Sign…");
+  gtk_widget_activate_action (GTK_WIDGET (view), "view.sign", NULL);
   gtk_widget_activate_action (GTK_WIDGET (view), "view.place", "s", "last-bottom-right");
   teken_ui_test_wait_until (has_sign_dialog, NULL, "the sign dialog");
   dialog = g_object_ref (TEKEN_SIGN_DIALOG (teken_ui_test_find_toplevel (TEKEN_TYPE_SIGN_DIALOG)));

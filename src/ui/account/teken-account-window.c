@@ -500,6 +500,9 @@ login_done_cb (GObject      *source,
       teken_set_hint (self->totp_hint, NULL, FALSE);
       teken_account_window_show_page (self, "totp");
       totp_changed_cb (self);
+      /* A device is chosen already (the newest): the code is what is left
+       * to type, and GTK would leave the focus on the device list. */
+      gtk_widget_grab_focus (GTK_WIDGET (self->code_row));
     }
 }
 
@@ -576,6 +579,14 @@ totp_clicked_cb (TekenAccountWindow *self)
   if (self->login_step == NULL)
     return;
   send_code (self, code, teken_choice_list_get_selected (self->device_list));
+}
+
+/* Enter in the code field signs in, as the button would once it can. */
+static void
+code_activated_cb (TekenAccountWindow *self)
+{
+  if (gtk_widget_is_sensitive (GTK_WIDGET (self->totp_button)))
+    totp_clicked_cb (self);
 }
 
 static void
@@ -1052,6 +1063,7 @@ teken_account_window_init (TekenAccountWindow *self)
   connect_changed (self->code_row, G_CALLBACK (totp_changed_cb), self);
   g_signal_connect_swapped (self->device_list, "notify::selected", G_CALLBACK (totp_changed_cb), self);
   g_signal_connect_swapped (self->totp_button, "clicked", G_CALLBACK (totp_clicked_cb), self);
+  g_signal_connect_swapped (self->code_row, "entry-activated", G_CALLBACK (code_activated_cb), self);
   g_signal_connect_swapped (self->lost_device_button, "clicked", G_CALLBACK (forgot_clicked_cb), self);
   connect_changed (self->forgot_username_row, G_CALLBACK (forgot_changed_cb), self);
   g_signal_connect_swapped (self->forgot_send_button, "clicked", G_CALLBACK (forgot_send_clicked_cb), self);
