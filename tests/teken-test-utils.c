@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <locale.h>
 #include <string.h>
 
 #include "teken-test-utils.h"
@@ -132,4 +133,31 @@ teken_test_find_label (GtkWidget  *root,
     }
 
   return NULL;
+}
+
+/**
+ * teken_test_use_indonesian:
+ *
+ * Switches this test process to Indonesian, as most users see the app; it
+ * needs the build installed into its prefix, where the translations are.
+ *
+ * Returns: %FALSE, the test marked skipped, when it cannot
+ */
+gboolean
+teken_test_use_indonesian (void)
+{
+  g_autofree char *catalog = g_build_filename (LOCALEDIR, "id", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
+
+  if (!g_file_test (catalog, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("the translations are not installed (meson install)");
+      return FALSE;
+    }
+  if (setlocale (LC_ALL, "id_ID.UTF-8") == NULL)
+    {
+      g_test_skip ("no id_ID.UTF-8 locale");
+      return FALSE;
+    }
+  g_setenv ("LANGUAGE", "id", TRUE);
+  return TRUE;
 }

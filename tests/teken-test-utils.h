@@ -19,4 +19,6 @@ void       teken_test_save_screenshot_now  (GtkWidget  *widget,
 GtkWidget *teken_test_find_label           (GtkWidget  *root,
                                             const char *substring);
 
+gboolean   teken_test_use_indonesian       (void);
+
 G_END_DECLS

@@ -398,22 +398,12 @@ test_odd_input (void)
 static void
 test_indonesian (void)
 {
-  g_autofree char *catalog = g_build_filename (LOCALEDIR, "id", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
   g_autofree char *markdown = seed_agreement ("holder-agreement.id.md");
   g_autofree char *second = NULL;
   Fixture fixture;
 
-  if (!g_file_test (catalog, G_FILE_TEST_EXISTS))
-    {
-      g_test_skip ("the translations are not installed (meson install)");
-      return;
-    }
-  if (setlocale (LC_ALL, "id_ID.UTF-8") == NULL)
-    {
-      g_test_skip ("no id_ID.UTF-8 locale");
-      return;
-    }
-  g_setenv ("LANGUAGE", "id", TRUE);
+  if (!teken_test_use_indonesian ())
+    return;
 
   fixture_open (&fixture, "Perjanjian Pemilik Sertifikat Elektronik", markdown);
   assert_no_markdown (fixture.text);

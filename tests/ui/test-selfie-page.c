@@ -692,20 +692,10 @@ test_camera_states (void)
 static void
 test_indonesian (void)
 {
-  g_autofree char *catalog = g_build_filename (LOCALEDIR, "id", "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
   Fixture fixture;
 
-  if (!g_file_test (catalog, G_FILE_TEST_EXISTS))
-    {
-      g_test_skip ("the translations are not installed (meson install)");
-      return;
-    }
-  if (setlocale (LC_ALL, "id_ID.UTF-8") == NULL)
-    {
-      g_test_skip ("no id_ID.UTF-8 locale");
-      return;
-    }
-  g_setenv ("LANGUAGE", "id", TRUE);
+  if (!teken_test_use_indonesian ())
+    return;
 
   fixture_open (&fixture, LIVE_SMPTE);
   wait_for_preview (&fixture);
